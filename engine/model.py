@@ -178,12 +178,15 @@ class Category:
     path: str                              # 'categories/Parent/Child/'
     permalink: str
     parent: "Category | None" = None
-    posts: Query = field(default_factory=Query)   # includes posts of child categories
+    posts: Query = field(default_factory=Query)   # distinct posts linked here, newest first
     children: list["Category"] = field(default_factory=list)
+    # Hexo counts post-category links, so a post listed under two hierarchies that share this
+    # parent counts twice in `length` (feature-site: Diary has 2 posts and length 3).
+    link_count: int = 0
 
     @property
     def length(self) -> int:
-        return len(self.posts)
+        return self.link_count or len(self.posts)
 
     def __repr__(self) -> str:
         return f"Category({self.slug!r})"

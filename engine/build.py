@@ -1,0 +1,189 @@
+"""One build: scan → documents → site model → post rendering → generators → theme → outputs.
+
+Every stage reports bad input as an `EngineError` and goes on, so one broken post never hides the
+rest of the site. The result holds the outputs in memory (bytes, or a Path for a verbatim copy);
+`writer.write_outputs` puts them on disk and the dev server serves them directly. No writes here.
+"""
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
+
+from engine.errors import EngineError, ErrorList, PluginError, RouteError, SourceError
+from engine.model import Document, Site
+from engine.routes import Route, RouteTable
+from engine.site_model import build_site, display_path, load_data, load_document
+
+if TYPE_CHECKING:
+    from engine.core import Engine
+
+_build_ids = itertools.count(1)
+
+
+@dataclass
+class BuildResult:
+    outputs: dict[str, bytes | Path]
+    errors: list[EngineError]
+    warnings: list[EngineError]
+    build_id: int
+    timings: dict[str, float] = field(default_factory=dict)
+    keep: set[str] = field(default_factory=set)     # outputs of failed routes: keep the old file
+    failed_sources: set[str] = field(default_factory=set)   # 'source/_posts/x.md' that failed
+    sources: dict[str, str] = field(default_factory=dict)   # output path → source it came from
+    site: Site | None = None
+    routes: list[Route] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class _Timer:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self._t = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.timings[name] = self.timings.get(name, 0.0) + now - self._t
+        self._t = now
+
+
+def run_build(engine: "Engine") -> BuildResult:
+    timer = _Timer()
+    log = ErrorList()
+    log.errors.extend(engine.startup_errors)
+    raw = engine.config.raw
+
+    scan = engine.scan()
+    for rel, reason in scan.skipped:
+        log.warn(SourceError(reason, path=f"{engine.source_display}/{rel}"))
+    show_drafts = engine.drafts or bool(raw.get("render_drafts"))
+    posts: list[Document] = []
+    pages: list[Document] = []
+    data_files = []
+    engine.source_assets = []
+    failed: set[str] = set()
+    for sf in scan.files:
+        if sf.kind in ("post", "draft", "page"):
+            if sf.kind == "draft" and not show_drafts:
+                continue
+            try:
+                doc = load_document(engine, sf)
+            except EngineError as err:
+                log.error(err)
+                failed.add(sf.rel)
+                continue
+            except Exception as exc:  # a bug or an unexpected input: still only this file fails
+                log.error(SourceError(f"{type(exc).__name__}: {exc}",
+                                      path=display_path(engine, sf.path)))
+                failed.add(sf.rel)
+                continue
+            (pages if doc.kind == "page" else posts).append(doc)
+        elif sf.kind == "data":
+            data_files.append(sf)
+        elif sf.kind == "asset":
+            engine.source_assets.append(sf)
+    data = load_data(engine, data_files, log)
+    timer.lap("load")
+
+    site = build_site(engine, posts, pages, data)
+    _run_filter(engine, "before_generate", site, log)
+    timer.lap("model")
+
+    failed_docs = engine.render_documents([*site.posts, *site.pages], site, log)
+    timer.lap("render_posts")
+
+    table = RouteTable()
+    keep: set[str] = set()
+    for name, generator in engine.extend.generators.items():
+        try:
+            for route in generator(site, engine):
+                if isinstance(route.data, Document) and id(route.data) in failed_docs:
+                    keep.add(route.path if not route.path.endswith("/") else route.path + "index.html")
+                    continue
+                owner = table.add(route)
+                if owner is not None:
+                    log.error(_collision(route, owner))
+        except EngineError as err:
+            log.error(err)
+        except Exception as exc:
+            log.error(PluginError(f"generator '{name}' failed: {type(exc).__name__}: {exc}"))
+    routes = list(table)
+    routes = _run_filter(engine, "after_generate", routes, log) or routes
+    timer.lap("generate")
+
+    outputs: dict[str, bytes | Path] = {}
+    no_layout: list[str] = []
+    for route in routes:
+        try:
+            body = render_route(engine, route, site)
+        except EngineError as err:
+            log.error(err)
+            keep.add(route.path)
+            continue
+        if body is None:
+            no_layout.append(route.path)
+            continue
+        outputs[route.path] = body
+    if no_layout:
+        names = ", ".join(no_layout[:3]) + (f" and {len(no_layout) - 3} more" if len(no_layout) > 3 else "")
+        theme = engine.config.theme_dir
+        log.warn(EngineError(f"no layout found for {len(no_layout)} route(s): {names}",
+                             path=display_path(engine, theme / "layout") if theme else None,
+                             hint="add the view (e.g. index.html, post.html) to the theme"))
+    timer.lap("render_routes")
+    keep -= set(outputs)
+    failed_sources = {f"{engine.source_display}/{rel}" for rel in failed}
+    failed_sources.update(f"{engine.source_display}/{d.source}" for d in
+                          [*site.posts, *site.pages] if id(d) in failed_docs)
+    sources = {r.path: r.source for r in routes if r.source and r.path in outputs}
+    return BuildResult(outputs, log.errors, log.warnings, next(_build_ids), timer.timings, keep,
+                       failed_sources, sources, site, routes)
+
+
+def render_route(engine: "Engine", route: Route, site: Site) -> bytes | Path | None:
+    data = route.data
+    if route.layouts is None:
+        if isinstance(data, Path):
+            return data
+        if isinstance(data, Document):
+            return str(data.content).encode("utf-8")
+        if isinstance(data, str):
+            return data.encode("utf-8")
+        return bytes(data)
+    html = engine.theme.render(route, site)
+    if html is None:
+        return None
+    html = engine.extend.filters.run("after_render:html", html, route=route, engine=engine)
+    return str(html).encode("utf-8")
+
+
+def _collision(route: Route, owner: Route) -> RouteError:
+    what = f"the {owner.generator} generator" if not owner.source else owner.source
+    return RouteError(f"output '{route.path}' is already produced by {what}; "
+                      f"this {route.kind} is not written",
+                      path=route.source, line=1 if route.source else None,
+                      hint="give it another path (rename it or set `permalink:`)")
+
+
+def _run_filter(engine: "Engine", name: str, value: Any, log: ErrorList) -> Any:
+    try:
+        return engine.extend.filters.run(name, value)
+    except EngineError as err:
+        log.error(err)
+    except Exception as exc:
+        log.error(PluginError(f"filter '{name}' failed: {type(exc).__name__}: {exc}"))
+    return value
+
+
+def mark_safe(doc: Document) -> None:
+    """Rendered HTML fields are trusted: templates print them without escaping."""
+    doc.content = Markup(doc.content)
+    doc.excerpt = Markup(doc.excerpt)
+    doc.more = Markup(doc.more)

@@ -1,0 +1,134 @@
+"""`Engine`: the one object a build needs — config, registries, Markdown renderer and theme.
+
+Create one per site (`Engine(site_dir)`), then call `build()` as often as needed (the dev server
+rebuilds with the same engine). Built-ins are registered through the same `Extend` registries that
+plugins use. Nothing is stored in module globals.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from engine import __version__
+from engine.config import load_config
+from engine.errors import EngineError, ErrorList, SourceError
+from engine.extend import Extend
+from engine.model import Document, Site
+from engine.scan import ScanResult, SourceFile, scan_source
+
+CACHE_DIR_NAME = ".pyhexo-cache"
+
+
+class Engine:
+    def __init__(self, site_dir: str | Path, config_files: Sequence[str] | None = None, *,
+                 drafts: bool = False, safe: bool = False, debug: bool = False):
+        self.site_dir = Path(site_dir).resolve()
+        self.config_files = list(config_files) if config_files else None
+        self.drafts = drafts
+        self.safe = safe
+        self.debug = debug
+        self.config = load_config(self.site_dir, self.config_files)
+        self.startup_errors: list[EngineError] = []
+        self.source_assets: list[SourceFile] = []
+        self.extend = Extend()
+        self._register_builtins()
+        if not safe:
+            from engine.plugins import load_plugins
+            self.startup_errors.extend(load_plugins(self))
+        if self.config.theme_dir is None:
+            self.startup_errors.append(EngineError(
+                f"theme '{self.config.raw.get('theme')}' not found in themes/",
+                path="_config.yml", hint="set `theme:` to a folder under themes/"))
+        from engine.markdown import MarkdownRenderer
+        from engine.theme import Theme
+        self.markdown = MarkdownRenderer(self.config.raw)
+        self.theme = Theme(self)
+        self.env_info = {
+            "version": __version__, "debug": debug, "safe": safe, "draft": drafts,
+            "python": sys.version.split()[0], "cmd": "",
+        }
+
+    def _register_builtins(self) -> None:
+        from engine.filters import register_builtin_filters
+        from engine.generators import register_builtin_generators
+        from engine.helpers import register_builtin_helpers
+        from engine.tags import register_builtin_tags
+        register_builtin_generators(self.extend)
+        register_builtin_helpers(self.extend)
+        register_builtin_tags(self.extend)
+        register_builtin_filters(self.extend)
+
+    # ---- paths -----------------------------------------------------------------------------
+    @property
+    def source_dir(self) -> Path:
+        return self.config.source_dir
+
+    @property
+    def public_dir(self) -> Path:
+        return self.config.public_dir
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.site_dir / CACHE_DIR_NAME
+
+    @property
+    def source_display(self) -> str:
+        try:
+            return self.source_dir.relative_to(self.site_dir).as_posix()
+        except ValueError:
+            return str(self.source_dir)
+
+    # ---- stages ----------------------------------------------------------------------------
+    def scan(self) -> ScanResult:
+        return scan_source(self.source_dir, self.config.raw)
+
+    def render_documents(self, docs: list[Document], site: Site, log: ErrorList) -> set[int]:
+        """Render every document's body; returns ids of the documents that failed."""
+        from engine.build import mark_safe
+        from engine.post_render import render_document
+        failed: set[int] = set()
+        for doc in docs:
+            try:
+                render_document(self, doc, site)
+            except EngineError as err:
+                log.error(err)
+                failed.add(id(doc))
+                continue
+            except Exception as exc:
+                if self.debug:
+                    raise
+                log.error(SourceError(f"{type(exc).__name__}: {exc}",
+                                      path=f"{self.source_display}/{doc.source}"))
+                failed.add(id(doc))
+                continue
+            mark_safe(doc)
+        return failed
+
+    def build(self):
+        from engine.build import run_build
+        return run_build(self)
+
+    def generate(self):
+        """Build and write to `public/`; returns (BuildResult, WriteStats)."""
+        from engine.writer import write_outputs
+        result = self.build()
+        check_public_dir(self)
+        stats = write_outputs(result.outputs, self.public_dir, self.cache_dir, result.keep,
+                              result.sources, result.failed_sources)
+        return result, stats
+
+
+def check_public_dir(engine: Engine) -> None:
+    """Refuse a `public_dir` that would overwrite the site itself (root, source, theme, home)."""
+    public = engine.public_dir.resolve()
+    site = engine.site_dir
+    forbidden = [site, engine.source_dir.resolve(), Path.home().resolve(), Path("/")]
+    if engine.config.theme_dir is not None:
+        forbidden.append(Path(engine.config.theme_dir).resolve())
+    # The output may not be (or contain) the site's own folders: writing or cleaning it would
+    # destroy sources.
+    if public in forbidden or any(f.is_relative_to(public) for f in forbidden[:3]):
+        raise EngineError(f"refusing to write the site into {public}",
+                          path="_config.yml", hint="set `public_dir:` to a folder inside the site "
+                                                   "such as `public`")

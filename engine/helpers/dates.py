@@ -1,0 +1,288 @@
+"""Date helpers: date, time, full_date, date_xml, time_tag, relative_date and `moment`.
+
+Dates are shown in `config.timezone` (ctx.engine.config.tz; None means the machine's zone, as
+Hexo) with moment tokens, through engine.dates. `moment(...)` returns a small `Moment` object with
+the moment.js methods themes use (`format`, `toISOString`, `year`, `fromNow`…).
+"""
+from __future__ import annotations
+
+from datetime import date as _date, datetime, timedelta, timezone
+from typing import Any
+
+from engine.dates import iso_z, moment_format, parse_date
+from engine.helpers._util import js_round, page_lang, truthy
+
+DEFAULT_FORMAT = "YYYY-MM-DDTHH:mm:ssZ"   # moment's format() without an argument
+
+
+def moment_locale(lang: Any) -> str:
+    """Hexo's toMomentLocale: 'zh_CN' → 'zh-cn'; '', 'en', 'default' → 'en'."""
+    if not truthy(lang) or lang in ("en", "default"):
+        return "en"
+    return str(lang).lower().replace("_", "-", 1)
+
+
+def _tz(ctx):
+    return getattr(ctx.engine.config, "tz", None)
+
+
+def to_datetime(value: Any, tz=None) -> datetime | None:
+    """An aware datetime from what templates pass: datetime, date, Moment, epoch ms, or a string.
+
+    None (and Jinja's Undefined) mean "now", as `moment()` does; an unparseable value gives None.
+    """
+    if isinstance(value, Moment):
+        return value.dt
+    if value is None or type(value).__name__.endswith("Undefined"):
+        return datetime.now(timezone.utc)
+    if isinstance(value, datetime):
+        if value.tzinfo:
+            return value
+        return value.astimezone() if tz is None else value.replace(tzinfo=tz)
+    if isinstance(value, _date):
+        naive = datetime(value.year, value.month, value.day)
+        return naive.astimezone() if tz is None else naive.replace(tzinfo=tz)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        # JS `new Date(n)`: milliseconds since the epoch.
+        return datetime.fromtimestamp(value / 1000, timezone.utc)
+    try:
+        return parse_date(value, tz)
+    except Exception:   # noqa: BLE001 - an invalid date prints "Invalid date", it never raises
+        return None
+
+
+def _format(ctx, value: Any, fmt: Any, default_key: str) -> str:
+    tz = _tz(ctx)
+    dt = to_datetime(value, tz)
+    if dt is None:
+        return "Invalid date"
+    fmt = fmt if truthy(fmt) else ctx.config.get(default_key)
+    return moment_format(dt, str(fmt), tz=tz, lang=moment_locale(page_lang(ctx)))
+
+
+def date(ctx, value: Any = None, fmt: Any = None, *args: Any, **kwargs: Any) -> str:
+    """`value` as config.date_format (or `fmt`) in the site's timezone."""
+    return _format(ctx, value, fmt or kwargs.get("format"), "date_format")
+
+
+def time(ctx, value: Any = None, fmt: Any = None, *args: Any, **kwargs: Any) -> str:
+    """`value` as config.time_format (or `fmt`)."""
+    return _format(ctx, value, fmt or kwargs.get("format"), "time_format")
+
+
+def full_date(ctx, value: Any = None, fmt: Any = None, *args: Any, **kwargs: Any) -> str:
+    """`fmt` when given, else 'date time' with the configured formats."""
+    fmt = fmt or kwargs.get("format")
+    if truthy(fmt):
+        return _format(ctx, value, fmt, "date_format")
+    return f"{date(ctx, value)} {time(ctx, value)}"
+
+
+def date_xml(ctx, value: Any = None, *args: Any, **kwargs: Any) -> str:
+    """ISO 8601 in UTC with milliseconds: '2024-01-18T10:00:00.000Z'."""
+    dt = to_datetime(value, _tz(ctx))
+    return iso_z(dt) if dt is not None else "Invalid Date"
+
+
+def time_tag(ctx, value: Any = None, fmt: Any = None, *args: Any, **kwargs: Any) -> str:
+    """`<time datetime="ISO">date</time>`."""
+    return f'<time datetime="{date_xml(ctx, value)}">{date(ctx, value, fmt)}</time>'
+
+
+def relative_date(ctx, value: Any = None, *args: Any, **kwargs: Any) -> str:
+    """moment's fromNow(): 'a few seconds ago', '3 days ago', 'in 2 years'."""
+    dt = to_datetime(value, _tz(ctx))
+    return from_now(dt) if dt is not None else "Invalid date"
+
+
+def from_now(dt: datetime, now: datetime | None = None) -> str:
+    """English relative time with moment's thresholds (45 s, 45 min, 22 h, 26 d, 11 months)."""
+    now = now or datetime.now(timezone.utc)
+    seconds = (dt - now).total_seconds()
+    future = seconds > 0
+    s = abs(seconds)
+    minutes, hours, days = s / 60, s / 3600, s / 86400
+    months = days / 30.4375
+    years = days / 365.25
+    if s < 45:
+        text = "a few seconds"
+    elif s < 90:
+        text = "a minute"
+    elif minutes < 45:
+        text = f"{js_round(minutes)} minutes"
+    elif minutes < 90:
+        text = "an hour"
+    elif hours < 22:
+        text = f"{js_round(hours)} hours"
+    elif hours < 36:
+        text = "a day"
+    elif days < 26:
+        text = f"{js_round(days)} days"
+    elif days < 45:
+        text = "a month"
+    elif days < 320:
+        text = f"{max(2, js_round(months))} months"
+    elif days < 548:
+        text = "a year"
+    else:
+        text = f"{max(2, js_round(years))} years"
+    return f"in {text}" if future else f"{text} ago"
+
+
+_UNITS = {
+    "ms": "milliseconds", "millisecond": "milliseconds", "milliseconds": "milliseconds",
+    "s": "seconds", "second": "seconds", "seconds": "seconds",
+    "m": "minutes", "minute": "minutes", "minutes": "minutes",
+    "h": "hours", "hour": "hours", "hours": "hours",
+    "d": "days", "day": "days", "days": "days",
+    "w": "weeks", "week": "weeks", "weeks": "weeks",
+}
+
+
+class Moment:
+    """The subset of a moment.js object that templates use, over an aware datetime."""
+
+    __slots__ = ("dt", "zone", "lang")
+
+    def __init__(self, dt: datetime, zone=None, lang: str = "en"):
+        self.dt = dt
+        self.zone = zone            # display zone (ZoneInfo); None = the machine's zone
+        self.lang = lang
+
+    # -- output
+    def format(self, fmt: str | None = None) -> str:
+        return moment_format(self.dt, fmt or DEFAULT_FORMAT, tz=self.zone, lang=self.lang)
+
+    def toISOString(self) -> str:  # noqa: N802 - moment's name
+        return iso_z(self.dt)
+
+    def toJSON(self) -> str:  # noqa: N802
+        return self.toISOString()
+
+    def toDate(self) -> datetime:  # noqa: N802
+        return self.dt
+
+    def valueOf(self) -> int:  # noqa: N802
+        return int(round(self.dt.timestamp() * 1000))
+
+    def unix(self) -> int:
+        return int(self.dt.timestamp())
+
+    def fromNow(self) -> str:  # noqa: N802
+        return from_now(self.dt)
+
+    def isValid(self) -> bool:  # noqa: N802
+        return True
+
+    # -- fields in the display zone
+    def _local(self) -> datetime:
+        return self.dt.astimezone(self.zone) if self.zone else self.dt.astimezone()
+
+    def year(self) -> int:
+        return self._local().year
+
+    def month(self) -> int:
+        return self._local().month - 1     # moment months are 0-based
+
+    def date(self) -> int:
+        return self._local().day
+
+    def day(self) -> int:
+        return (self._local().weekday() + 1) % 7   # Sunday is 0
+
+    def hour(self) -> int:
+        return self._local().hour
+
+    def minute(self) -> int:
+        return self._local().minute
+
+    def second(self) -> int:
+        return self._local().second
+
+    def millisecond(self) -> int:
+        return self._local().microsecond // 1000
+
+    # -- derived moments
+    def clone(self) -> "Moment":
+        return Moment(self.dt, self.zone, self.lang)
+
+    def locale(self, lang: str | None = None):
+        if lang is None:
+            return self.lang
+        return Moment(self.dt, self.zone, moment_locale(lang))
+
+    def utc(self) -> "Moment":
+        return Moment(self.dt, timezone.utc, self.lang)
+
+    def local(self) -> "Moment":
+        return Moment(self.dt, None, self.lang)
+
+    def tz(self, name: str) -> "Moment":
+        from zoneinfo import ZoneInfo
+        return Moment(self.dt, ZoneInfo(name), self.lang)
+
+    def add(self, amount: float, unit: str = "ms") -> "Moment":
+        return self._shift(amount, unit)
+
+    def subtract(self, amount: float, unit: str = "ms") -> "Moment":
+        return self._shift(-amount, unit)
+
+    def _shift(self, amount: float, unit: str) -> "Moment":
+        unit = str(unit)
+        if unit in ("y", "year", "years", "M", "month", "months"):
+            months = int(amount) * (12 if unit.startswith("y") else 1)
+            local = self._local()
+            total = local.month - 1 + months
+            year, month = local.year + total // 12, total % 12 + 1
+            day = min(local.day, _days_in_month(year, month))
+            return Moment(local.replace(year=year, month=month, day=day), self.zone, self.lang)
+        key = _UNITS.get(unit, "milliseconds")
+        return Moment(self.dt + timedelta(**{key: amount}), self.zone, self.lang)
+
+    def isBefore(self, other: Any) -> bool:  # noqa: N802
+        return self.dt < to_datetime(other)
+
+    def isAfter(self, other: Any) -> bool:  # noqa: N802
+        return self.dt > to_datetime(other)
+
+    def isSame(self, other: Any) -> bool:  # noqa: N802
+        return self.dt == to_datetime(other)
+
+    def __lt__(self, other: Any) -> bool:
+        return self.isBefore(other)
+
+    def __gt__(self, other: Any) -> bool:
+        return self.isAfter(other)
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, (Moment, datetime)) and self.isSame(other)
+
+    def __hash__(self) -> int:
+        return hash(self.dt)
+
+    def __str__(self) -> str:
+        # moment's toString(): 'Thu Jan 18 2024 10:00:00 GMT+0000'
+        return self.format("ddd MMM DD YYYY HH:mm:ss [GMT]ZZ")
+
+    def __repr__(self) -> str:
+        return f"Moment({self.toISOString()})"
+
+
+def _days_in_month(year: int, month: int) -> int:
+    nxt = _date(year + (month == 12), month % 12 + 1, 1)
+    return (nxt - timedelta(days=1)).day
+
+
+def moment(ctx, value: Any = None, *args: Any, **kwargs: Any) -> Moment:
+    """`moment()` now, `moment(date)`; shown in config.timezone and the page language."""
+    tz = _tz(ctx)
+    dt = to_datetime(value, tz)
+    if dt is None:
+        raise ValueError(f"moment(): invalid date {value!r}")
+    return Moment(dt, tz, moment_locale(page_lang(ctx)))
+
+
+HELPERS = {
+    "date": date, "time": time, "full_date": full_date, "date_xml": date_xml,
+    "time_tag": time_tag, "relative_date": relative_date, "moment": moment,
+}

@@ -1,0 +1,173 @@
+"""The dev server's in-memory output: the last complete build, swapped atomically.
+
+A `Snapshot` is immutable once built; the rebuild thread makes a new one and `OutputStore.swap`
+replaces the reference under a lock. A request takes the current snapshot once and serves from it,
+so it never mixes two builds and never waits for a running build.
+
+`DirectorySource` offers the same `get`/`routes` interface over a directory on disk, for
+`pyhexo server --static`.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping
+
+__all__ = ["Entry", "Snapshot", "SwapResult", "OutputStore", "DirectorySource"]
+
+
+class Entry:
+    """One output file: bytes plus validators, with compressed/injected variants made on demand."""
+
+    __slots__ = ("body", "etag", "mtime", "_variants")
+
+    def __init__(self, body: bytes, etag: str, mtime: float):
+        self.body = body
+        self.etag = etag          # opaque tag without quotes, e.g. a content hash
+        self.mtime = mtime        # seconds since the epoch, for Last-Modified
+        self._variants: dict[object, bytes] = {}
+
+    @classmethod
+    def from_bytes(cls, body: bytes, mtime: float | None = None) -> "Entry":
+        digest = hashlib.blake2b(body, digest_size=10).hexdigest()
+        return cls(body, digest, time.time() if mtime is None else mtime)
+
+    def variant(self, key: object, make) -> bytes:
+        """Bytes for a derived representation (gzip, script injected), computed once per key.
+
+        Two threads may race to compute the same variant; both results are identical, so the
+        race costs only CPU and needs no lock.
+        """
+        data = self._variants.get(key)
+        if data is None:
+            data = make(self.body)
+            self._variants[key] = data
+        return data
+
+    def gzipped(self) -> bytes:
+        return self.variant("gzip", gzip_bytes)
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    # mtime=0 keeps the output a pure function of the input (stable across requests).
+    return gzip.compress(data, compresslevel=6, mtime=0)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A complete build as served: route path ('about/index.html') -> Entry."""
+
+    entries: Mapping[str, Entry]
+    build_id: int
+    version: str        # unique across server restarts; the client compares it to reload
+    created: float
+
+    def get(self, path: str) -> Entry | None:
+        return self.entries.get(path)
+
+    def routes(self) -> Iterable[str]:
+        return self.entries.keys()
+
+
+@dataclass(frozen=True)
+class SwapResult:
+    """What a swap changed, to pick the reload event (`css` only if stylesheets alone changed)."""
+
+    snapshot: Snapshot
+    changed: tuple[str, ...]   # added or modified paths, sorted
+    removed: tuple[str, ...]
+
+    @property
+    def any(self) -> bool:
+        return bool(self.changed or self.removed)
+
+    @property
+    def css_only(self) -> bool:
+        return bool(self.changed) and not self.removed and all(p.endswith(".css") for p in self.changed)
+
+
+class OutputStore:
+    """Holds the current `Snapshot`; `swap()` publishes a new one atomically."""
+
+    def __init__(self, instance: str = ""):
+        self._lock = threading.Lock()
+        self._instance = instance or os.urandom(4).hex()
+        self._seq = 0
+        self._snapshot = Snapshot({}, 0, f"{self._instance}-0", time.time())
+
+    @property
+    def current(self) -> Snapshot:
+        with self._lock:
+            return self._snapshot
+
+    def get(self, path: str) -> Entry | None:
+        return self.current.get(path)
+
+    def swap(self, outputs: Mapping[str, bytes], build_id: int, *, keep_missing: bool = False) -> SwapResult:
+        """Replace the snapshot with `outputs`.
+
+        Unchanged files keep their old `Entry` (same ETag, Last-Modified and cached gzip), so
+        browsers revalidate them with a 304. With `keep_missing` (a build that reported errors),
+        paths absent from `outputs` keep their last good bytes instead of disappearing.
+        """
+        # Hash outside the lock: only the reference swap must be atomic.
+        now = time.time()
+        old = self.current
+        entries: dict[str, Entry] = {}
+        changed: list[str] = []
+        for path, body in outputs.items():
+            if isinstance(body, str):
+                body = body.encode("utf-8")
+            prev = old.entries.get(path)
+            if prev is not None and prev.body == body:
+                entries[path] = prev
+            else:
+                entries[path] = Entry.from_bytes(bytes(body), now)
+                changed.append(path)
+        removed = [p for p in old.entries if p not in entries]
+        if keep_missing:
+            for p in removed:
+                entries[p] = old.entries[p]
+            removed = []
+        with self._lock:
+            # Versions are unique per store, even if the builder repeats a build_id.
+            self._seq += 1
+            snap = Snapshot(entries, build_id, f"{self._instance}-{self._seq}", now)
+            self._snapshot = snap
+        return SwapResult(snap, tuple(sorted(changed)), tuple(sorted(removed)))
+
+
+class DirectorySource:
+    """Files under a directory (`public/`), for `--static`: same `get()` as a `Snapshot`.
+
+    Containment is checked after `resolve()`, so a symlink pointing out of the tree is refused
+    even when the request path itself is clean.
+    """
+
+    def __init__(self, directory: str | os.PathLike[str]):
+        self.root = Path(directory).resolve()
+        self.version = "static"
+
+    def get(self, path: str) -> Entry | None:
+        target = (self.root / path).resolve()
+        if target != self.root and self.root not in target.parents:
+            return None
+        try:
+            st = target.stat()
+            if not target.is_file():
+                return None
+            body = target.read_bytes()
+        except OSError:
+            return None
+        return Entry(body, f"{int(st.st_mtime_ns):x}-{st.st_size:x}", st.st_mtime)
+
+    def routes(self) -> Iterable[str]:
+        for dirpath, _dirs, files in os.walk(self.root):
+            for name in files:
+                full = Path(dirpath, name)
+                yield full.relative_to(self.root).as_posix()
