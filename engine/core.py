@@ -30,6 +30,8 @@ class Engine:
         self.debug = debug
         self.config = load_config(self.site_dir, self.config_files)
         self.startup_errors: list[EngineError] = []
+        from engine.parallel import default_workers
+        self.concurrency = default_workers()
         self.source_assets: list[SourceFile] = []
         self.extend = Extend()
         self._register_builtins()
@@ -86,8 +88,20 @@ class Engine:
     def render_documents(self, docs: list[Document], site: Site, log: ErrorList) -> set[int]:
         """Render every document's body; returns ids of the documents that failed."""
         from engine.build import mark_safe
+        from engine.parallel import pool_is_worth_it, render_in_pool
         from engine.post_render import render_document
         failed: set[int] = set()
+        if pool_is_worth_it(len(docs), self.concurrency):
+            for i, rendered, err in sorted(render_in_pool(self, docs, site, self.concurrency),
+                                           key=lambda r: r[0]):
+                doc = docs[i]
+                if err is not None:
+                    log.error(err)
+                    failed.add(id(doc))
+                    continue
+                doc.content, doc.excerpt, doc.more = rendered
+                mark_safe(doc)
+            return failed
         for doc in docs:
             try:
                 render_document(self, doc, site)

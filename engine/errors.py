@@ -24,6 +24,11 @@ class EngineError(Exception):
         # A few source lines around the error, already numbered, for tag and template errors.
         self.context = context
 
+    def __reduce__(self):
+        # Keep the location when errors cross a process boundary (the render pool pickles them).
+        return (_rebuild, (type(self), self.message, self.path, self.line, self.column, self.hint,
+                           self.context))
+
     @property
     def location(self) -> str:
         if not self.path:
@@ -40,6 +45,10 @@ class EngineError(Exception):
         if self.hint:
             text += f" ({self.hint})"
         return text
+
+
+def _rebuild(cls, message, path, line, column, hint, context):
+    return cls(message, path=path, line=line, column=column, hint=hint, context=context)
 
 
 class ConfigError(EngineError):

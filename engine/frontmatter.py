@@ -25,9 +25,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import frontmatter as _pfm  # python-frontmatter: we plug into its Handler API
 import yaml
-from frontmatter.default_handlers import BaseHandler
+from frontmatter.default_handlers import BaseHandler  # python-frontmatter's Handler API
 
 from engine.errors import SourceError
 
@@ -360,6 +359,8 @@ def _load_json(sp: _Split, data_line: int, path: str) -> dict[str, Any] | None:
 
 def dumps(data: dict[str, Any], body: str, kind: Literal["yaml", "json"] = "yaml") -> str:
     """Write front-matter + body back (for `new`/`publish`): '---' YAML or JSON closed by ';;;'."""
-    handler = _YAML if kind == "yaml" else _JSON
-    post = _pfm.Post(body, handler=handler, **data)
-    return _pfm.dumps(post) + "\n"
+    if not data:
+        return body
+    if kind == "json":
+        return f"{_JSON.export(data)}\n;;;\n{body}"
+    return f"---\n{_YAML.export(data)}\n---\n{body}"

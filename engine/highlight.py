@@ -258,6 +258,9 @@ def _prism_lexer_for(lang: str) -> Lexer | None:
 # Ordered most specific first; the first ancestor found wins. None = no span (plain text), which is
 # what highlight.js does for identifiers, operators and punctuation in most grammars.
 _HLJS_MAP: list[tuple[_TokenType, str | None]] = [
+    (Token.Pyhexo.JsCall, "title function_"),
+    (Token.Pyhexo.JsBuiltin, "built_in"),
+    (Token.Pyhexo.JsLanguageVar, "variable language_"),
     (Keyword.Constant, "literal"),
     (Keyword.Type, "type"),
     (Keyword, "keyword"),
@@ -379,11 +382,46 @@ def _tokens(lexer: Lexer | None, code: str) -> Iterator[tuple[_TokenType, str]]:
     yield from lexer.get_tokens(code)
 
 
+_JS_FAMILY = frozenset({"js", "javascript", "jsx", "ts", "typescript", "tsx", "mts", "cts"})
+# highlight.js's JavaScript grammar knows these names; Pygments sees plain identifiers.
+_JS_BUILTIN_GLOBALS = frozenset({"require", "setTimeout", "setInterval", "clearTimeout",
+                                 "clearInterval", "parseInt", "parseFloat", "isNaN", "isFinite",
+                                 "encodeURIComponent", "decodeURIComponent", "encodeURI",
+                                 "decodeURI", "Symbol", "Promise", "Object", "Array", "JSON",
+                                 "Math", "Number", "String", "Boolean", "Date", "RegExp", "Map",
+                                 "Set", "Error"})
+_JS_LANGUAGE_VARS = frozenset({"console", "window", "document", "module", "global", "globalThis",
+                               "localStorage", "sessionStorage"})
+_JS_CALLEE = Token.Pyhexo.JsCall
+_JS_BUILTIN = Token.Pyhexo.JsBuiltin
+_JS_LANGVAR = Token.Pyhexo.JsLanguageVar
+
+
+def _refine_js(tokens: list[tuple[_TokenType, str]]) -> list[tuple[_TokenType, str]]:
+    """Recover the identifiers highlight.js colours in JavaScript: calls (`f(` → title function_),
+    built-in globals (`require`) and language variables (`console`)."""
+    out = []
+    for i, (ttype, value) in enumerate(tokens):
+        if ttype in Name.Other or ttype is Name:
+            nxt = tokens[i + 1][1] if i + 1 < len(tokens) else ""
+            if value in _JS_BUILTIN_GLOBALS:
+                ttype = _JS_BUILTIN
+            elif value in _JS_LANGUAGE_VARS:
+                ttype = _JS_LANGVAR
+            elif nxt.startswith("("):
+                ttype = _JS_CALLEE
+        out.append((ttype, value))
+    return out
+
+
 def _hljs_lines(code: str, lang: str, lexer: Lexer | None, prefix: str) -> list[str]:
     """Highlighted HTML per source line; a token spanning lines is closed and reopened per line,
     so every `<span class="line">` is self-contained (Hexo's gutter relies on it)."""
     lines: list[list[tuple[str | None, str]]] = [[]]
-    for ttype, value in _tokens(lexer, code):
+    tokens: Iterable[tuple[_TokenType, str]] = _tokens(lexer, code)
+    if lang in _JS_FAMILY:
+        tokens = _refine_js(list(tokens))
+    for ttype, value in tokens:
         if not value:
             continue
         cls = _token_class("hljs", lang, ttype)

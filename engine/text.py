@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import quote, unquote
 
 __all__ = [
@@ -318,8 +319,9 @@ def _parse_special(url: str) -> _URL | None:
     return _URL(url)
 
 
+@lru_cache(maxsize=8192)
 def encode_url(url: str) -> str:
-    """hexo-util encodeURL.
+    """hexo-util encodeURL (cached: pure, and the same links recur across a site).
 
     Absolute URLs with a special scheme are normalised (host lower-cased but kept in
     Unicode, default port dropped, '/' path added, empty '?' dropped, query re-encoded);

@@ -25,13 +25,14 @@ from watchdog.observers import Observer
 
 __all__ = [
     "ChangeKind", "Change", "ChangeSet", "WatchLayout", "Debouncer", "Watcher", "is_temp_file",
-    "IGNORED_DIR_NAMES",
+    "IGNORED_DIR_NAMES", "layout_for_site", "watch_site",
 ]
 
 # Directory names never worth watching anywhere in the tree.
 IGNORED_DIR_NAMES = frozenset({
     ".git", ".hg", ".svn", "node_modules", "__pycache__", ".pytest_cache", ".mypy_cache",
     ".ruff_cache", ".venv", ".idea", ".vscode",
+    ".pyhexo-cache",  # the engine's own cache (engine.core.CACHE_DIR_NAME), written by every build
 })
 
 # Exact file names written by editors or the OS, never by a user.
@@ -173,7 +174,9 @@ class WatchLayout:
     def from_config(cls, config, config_files: Iterable[str | os.PathLike[str]] = ()) -> "WatchLayout":
         """From an `engine.config.Config` (duck-typed: site_dir, source_dir, public_dir, theme_dir)."""
         site = _abs(config.site_dir)
-        return cls(site, config.source_dir, config.public_dir, getattr(config, "theme_dir", None),
+        # No theme found (yet): watch all of themes/, so creating the named one is noticed.
+        theme_dir = getattr(config, "theme_dir", None) or site / "themes"
+        return cls(site, config.source_dir, config.public_dir, theme_dir,
                    [_abs(site / p) for p in config_files])
 
     def roots(self) -> list[tuple[Path, bool]]:
@@ -414,3 +417,42 @@ class Watcher:
             # A new scripts/ or scaffolds/ directory must be watched from now on.
             self._sync_watches()
         self._debouncer.add(Change(path, kind, event))
+
+
+def layout_for_site(site_dir: str | os.PathLike[str],
+                    config_files: Iterable[str] | None = None) -> WatchLayout:
+    """The layout from the site's config, or Hexo's defaults when the config cannot be read."""
+    files = list(config_files or [])
+    try:
+        from engine.config import load_config  # lazy: the watcher itself needs no config code
+        return WatchLayout.from_config(load_config(Path(site_dir), files or None), files)
+    except Exception:  # noqa: BLE001 - a broken _config.yml must still be watched, to be fixed
+        return WatchLayout.from_site_dir(site_dir, config_files=files)
+
+
+def watch_site(site_dir: str | os.PathLike[str], callback: Callable[[ChangeSet], object], *,
+               config_files: Iterable[str] | None = None, quiet: float = 0.05,
+               max_wait: float = 2.0, stop: threading.Event | None = None) -> None:
+    """Block, calling `callback(changes)` after each debounced batch, until Ctrl+C or `stop`.
+
+    This is `pyhexo generate --watch`. Calls are serialised (one at a time); a config change
+    re-reads the layout so that a new theme or source_dir is followed.
+    """
+    stop = stop or threading.Event()
+    files = list(config_files or [])
+    watcher: Watcher
+
+    def on_changes(changes: ChangeSet) -> None:
+        if changes.needs_full_rebuild:
+            watcher.set_layout(layout_for_site(site_dir, files))
+        callback(changes)
+
+    watcher = Watcher(layout_for_site(site_dir, files), on_changes, quiet=quiet, max_wait=max_wait)
+    watcher.start()
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        watcher.stop()

@@ -138,7 +138,7 @@ def _freeze(value: Any) -> Any:
     """A hashable stand-in for an argument; raises TypeError when there is none."""
     if isinstance(value, Mapping):
         return ("__map__",) + tuple(sorted((str(k), _freeze(v)) for k, v in value.items()))
-    if isinstance(value, (list, set)):
+    if isinstance(value, (list, tuple, set)):
         return ("__seq__",) + tuple(_freeze(v) for v in value)
     if callable(value) and not isinstance(value, type):
         # A transform function made per render would fill the cache with dead entries.

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date as _date, datetime, timedelta, timezone
 from typing import Any
 
-from engine.dates import iso_z, moment_format, parse_date
-from engine.helpers._util import js_round, page_lang, truthy
+from engine.dates import iso_z, moment_format, parse_date, relative_time, to_zone
+from engine.helpers._util import page_lang, truthy
 
 DEFAULT_FORMAT = "YYYY-MM-DDTHH:mm:ssZ"   # moment's format() without an argument
 
@@ -35,19 +35,9 @@ def to_datetime(value: Any, tz=None) -> datetime | None:
         return value.dt
     if value is None or type(value).__name__.endswith("Undefined"):
         return datetime.now(timezone.utc)
-    if isinstance(value, datetime):
-        if value.tzinfo:
-            return value
-        return value.astimezone() if tz is None else value.replace(tzinfo=tz)
-    if isinstance(value, _date):
-        naive = datetime(value.year, value.month, value.day)
-        return naive.astimezone() if tz is None else naive.replace(tzinfo=tz)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        # JS `new Date(n)`: milliseconds since the epoch.
-        return datetime.fromtimestamp(value / 1000, timezone.utc)
     try:
         return parse_date(value, tz)
-    except Exception:   # noqa: BLE001 - an invalid date prints "Invalid date", it never raises
+    except ValueError:   # an invalid date prints "Invalid date"; it never stops the page
         return None
 
 
@@ -92,41 +82,11 @@ def time_tag(ctx, value: Any = None, fmt: Any = None, *args: Any, **kwargs: Any)
 def relative_date(ctx, value: Any = None, *args: Any, **kwargs: Any) -> str:
     """moment's fromNow(): 'a few seconds ago', '3 days ago', 'in 2 years'."""
     dt = to_datetime(value, _tz(ctx))
-    return from_now(dt) if dt is not None else "Invalid date"
+    return from_now(dt, moment_locale(page_lang(ctx))) if dt is not None else "Invalid date"
 
 
-def from_now(dt: datetime, now: datetime | None = None) -> str:
-    """English relative time with moment's thresholds (45 s, 45 min, 22 h, 26 d, 11 months)."""
-    now = now or datetime.now(timezone.utc)
-    seconds = (dt - now).total_seconds()
-    future = seconds > 0
-    s = abs(seconds)
-    minutes, hours, days = s / 60, s / 3600, s / 86400
-    months = days / 30.4375
-    years = days / 365.25
-    if s < 45:
-        text = "a few seconds"
-    elif s < 90:
-        text = "a minute"
-    elif minutes < 45:
-        text = f"{js_round(minutes)} minutes"
-    elif minutes < 90:
-        text = "an hour"
-    elif hours < 22:
-        text = f"{js_round(hours)} hours"
-    elif hours < 36:
-        text = "a day"
-    elif days < 26:
-        text = f"{js_round(days)} days"
-    elif days < 45:
-        text = "a month"
-    elif days < 320:
-        text = f"{max(2, js_round(months))} months"
-    elif days < 548:
-        text = "a year"
-    else:
-        text = f"{max(2, js_round(years))} years"
-    return f"in {text}" if future else f"{text} ago"
+def from_now(dt: datetime, lang: str | None = "en") -> str:
+    return relative_time(dt, datetime.now(timezone.utc), lang)
 
 
 _UNITS = {
@@ -169,14 +129,14 @@ class Moment:
         return int(self.dt.timestamp())
 
     def fromNow(self) -> str:  # noqa: N802
-        return from_now(self.dt)
+        return from_now(self.dt, self.lang)
 
     def isValid(self) -> bool:  # noqa: N802
         return True
 
     # -- fields in the display zone
     def _local(self) -> datetime:
-        return self.dt.astimezone(self.zone) if self.zone else self.dt.astimezone()
+        return to_zone(self.dt, self.zone)
 
     def year(self) -> int:
         return self._local().year

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from typing import Any, Callable, Mapping, Sequence
 
-from engine.dates import moment_format
+from engine.dates import moment_format, to_zone
 from engine.helpers._color import Color
 from engine.helpers._util import (js_number, js_round, link_key, options, or_default, page_lang,
                                   site_memo, truthy)
@@ -70,8 +70,8 @@ def _list_categories(ctx, cats: Sequence[Any], opts: dict[str, Any]) -> str:
     children: dict[int | None, list[Any]] = {}
     for cat in cats:
         parent = getattr(cat, "parent", None)
-        # A parent outside the given collection makes the category a top-level one (Hexo queries
-        # `parent` by id within the collection).
+        # Hexo queries the given collection: top level = no parent at all, children by parent
+        # id; a category whose parent is not in the collection is never reached.
         pid = id(parent) if parent is not None and id(parent) in members else None
         if parent is not None and pid is None:
             continue
@@ -186,7 +186,7 @@ def list_archives(ctx, *args: Any, **kwargs: Any) -> str:
     """Monthly (or `type='yearly'`) archive links, newest first, names via moment `format`."""
     opts = options(args, kwargs)
     lang = moment_locale(page_lang(ctx))
-    key = (opts, lang, link_key(ctx))
+    key = (opts, lang, link_key(ctx), str(getattr(ctx.engine.config, "tz", None)))
     return site_memo(ctx, "list_archives", key, lambda: _list_archives(ctx, opts, lang))
 
 
@@ -212,7 +212,7 @@ def _list_archives(ctx, opts: dict[str, Any], lang: str) -> str:
 
     data: list[list[Any]] = []          # [name, year, month, count]
     for post in posts:
-        local = post.date.astimezone(tz) if tz else post.date.astimezone()
+        local = to_zone(post.date, tz)
         last = data[-1] if data else None
         if last and last[1] == local.year and (not monthly or last[2] == local.month):
             last[3] += 1

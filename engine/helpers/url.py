@@ -16,7 +16,7 @@ def url_for(ctx, path: Any = "/", *args: Any, **kwargs: Any) -> str:
     if truthy(relative):
         return urls.url_for(ctx.config, path, relative=ctx.path or "")
     # The result only depends on the config and the path: memoise (themes call this a lot).
-    return site_memo(ctx, "url_for", path, lambda: urls.url_for(ctx.config, path))
+    return site_memo(ctx, "url_for", path, lambda: urls.url_for(ctx.config, path, False))
 
 
 def full_url_for(ctx, path: Any = "/", *args: Any, **kwargs: Any) -> str:

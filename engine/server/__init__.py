@@ -107,14 +107,15 @@ def serve(engine_factory: Callable[[], Any], site_dir: str | os.PathLike[str], *
 
 def run_server(site_dir: str | os.PathLike[str], *, config_files: Iterable[str] | None = None,
                host: str = "127.0.0.1", port: int = 4000, static: bool = False,
-               log: bool = False, open_browser: bool = False, drafts: bool = False) -> int:
+               log: bool = False, open_browser: bool = False, drafts: bool = False,
+               safe: bool = False, debug: bool = False) -> int:
     """Entry point for `pyhexo server`; builds with `engine.core.Engine`. Returns the exit code."""
     from engine.core import Engine  # lazy: keeps `import engine.server` free of the build stack
 
     files = list(config_files or [])
 
     def factory() -> Any:
-        return Engine(site_dir, files or None, drafts=drafts)
+        return Engine(site_dir, files or None, drafts=drafts, safe=safe, debug=debug)
 
     return serve(factory, site_dir, config_files=files, host=host, port=port, static=static,
                  log=log, open_browser=open_browser)

@@ -75,7 +75,7 @@ class EngineBuilder:
         self.engine: Any = None
 
     def __call__(self, changes: ChangeSet | None) -> Any:
-        if self.engine is None or changes is None or changes.needs_full_rebuild:
+        if self.engine is None or (changes is not None and changes.needs_full_rebuild):
             self.engine = None            # a failed factory call must not leave the old engine
             self.engine = self._factory()
             if self._on_engine is not None:

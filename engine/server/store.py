@@ -98,6 +98,7 @@ class OutputStore:
         self._lock = threading.Lock()
         self._instance = instance or os.urandom(4).hex()
         self._seq = 0
+        self._file_keys: dict[str, tuple] = {}   # route -> (file, mtime_ns, size) for Path outputs
         self._snapshot = Snapshot({}, 0, f"{self._instance}-0", time.time())
 
     @property
@@ -108,22 +109,40 @@ class OutputStore:
     def get(self, path: str) -> Entry | None:
         return self.current.get(path)
 
-    def swap(self, outputs: Mapping[str, bytes], build_id: int, *, keep_missing: bool = False) -> SwapResult:
-        """Replace the snapshot with `outputs`.
+    def swap(self, outputs: Mapping[str, bytes | str | os.PathLike[str]], build_id: int, *,
+             keep_missing: bool = False) -> SwapResult:
+        """Replace the snapshot with `outputs` (bytes, text, or the path of a file to copy).
 
         Unchanged files keep their old `Entry` (same ETag, Last-Modified and cached gzip), so
         browsers revalidate them with a 304. With `keep_missing` (a build that reported errors),
         paths absent from `outputs` keep their last good bytes instead of disappearing.
         """
-        # Hash outside the lock: only the reference swap must be atomic.
+        # Hash outside the lock: only the reference swap must be atomic. Only the rebuild thread
+        # calls swap(), so reading `old` here cannot race with another swap.
         now = time.time()
         old = self.current
         entries: dict[str, Entry] = {}
         changed: list[str] = []
+        file_keys: dict[str, tuple] = {}
         for path, body in outputs.items():
-            if isinstance(body, str):
-                body = body.encode("utf-8")
             prev = old.entries.get(path)
+            if isinstance(body, (os.PathLike, Path)):
+                # An asset copied as is: skip re-reading it while its stat is unchanged.
+                try:
+                    st = os.stat(body)
+                except OSError:
+                    continue    # vanished since the build listed it; the next build settles it
+                key = (os.fspath(body), st.st_mtime_ns, st.st_size)
+                file_keys[path] = key
+                if prev is not None and self._file_keys.get(path) == key:
+                    entries[path] = prev
+                    continue
+                try:
+                    body = Path(body).read_bytes()
+                except OSError:
+                    continue
+            elif isinstance(body, str):
+                body = body.encode("utf-8")
             if prev is not None and prev.body == body:
                 entries[path] = prev
             else:
@@ -133,7 +152,10 @@ class OutputStore:
         if keep_missing:
             for p in removed:
                 entries[p] = old.entries[p]
+                if p in self._file_keys:
+                    file_keys[p] = self._file_keys[p]
             removed = []
+        self._file_keys = file_keys
         with self._lock:
             # Versions are unique per store, even if the builder repeats a build_id.
             self._seq += 1

@@ -7,7 +7,7 @@ import os
 import re
 from pathlib import Path
 
-from engine.highlight import escape_braces, escape_html, highlight, parse_mark
+from engine.highlight import HighlightOptions, escape_braces, escape_html, highlight, parse_mark
 from engine.tags._util import url_for
 from engine.tags.context import TagContext, TagError
 
@@ -44,9 +44,9 @@ def caption_html(text: str) -> str | None:
     return f"<span>{text}</span>"
 
 
-def render_code(ctx: TagContext, code: str, opts: dict[str, str], caption: str | None) -> str:
-    """Highlight `code` with the site options overridden by the tag's options."""
-    base = ctx.highlight_options()
+def render_code(base: HighlightOptions, code: str, opts: dict[str, str],
+                caption: str | None) -> str:
+    """Highlight `code` with the site options `base` overridden by the block's options."""
     if "highlight" in opts and not _truthy(opts["highlight"]):
         return f"<pre><code>{escape_braces(escape_html(code))}</code></pre>"
     changes: dict = {"caption": caption}
@@ -73,7 +73,7 @@ def render_code(ctx: TagContext, code: str, opts: dict[str, str], caption: str |
 def codeblock(ctx: TagContext, args: list[str], content: str | None) -> str:
     """`{% codeblock [title] [lang:x] [url] [link text] [options] %}code{% endcodeblock %}`."""
     opts, caption = parse_code_args(args)
-    return render_code(ctx, content or "", opts, caption_html(caption))
+    return render_code(ctx.highlight_options(), content or "", opts, caption_html(caption))
 
 
 def include_code(ctx: TagContext, args: list[str], content: str | None) -> str:
@@ -119,7 +119,7 @@ def include_code(ctx: TagContext, args: list[str], content: str | None) -> str:
     code_opts = {"lang": lang} if lang else {}
     if start > 1 and opts.get("from"):
         code_opts["first_line"] = str(start)
-    return render_code(ctx, code, code_opts, caption)
+    return render_code(ctx.highlight_options(), code, code_opts, caption)
 
 
 def _int_opt(v: str | None, default: int) -> int:

@@ -1,0 +1,188 @@
+"""`toc(content)`: a nested `<ol class="toc">` from the headings (and their ids) in rendered HTML.
+
+Headings are read with html.parser: level from the tag, id from the heading or its nearest
+ancestor with one, text from the heading's children except a permalink `<a>` whose text is a single
+non-word symbol; `data-toc-unnumbered="true"` headings get no number.
+"""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from typing import Any
+
+from engine.helpers._util import options, or_default, truthy
+from engine.text import encode_url, escape_html
+
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_SYMBOL = re.compile(r"^\s*[^a-zA-Z0-9]\s*$")
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+         "source", "track", "wbr"}
+
+
+class _Heading:
+    __slots__ = ("level", "id", "unnumbered", "parts", "all_text", "child_tag", "child_text",
+                 "child_depth", "children", "number")
+
+    def __init__(self, level: int, id_: str, unnumbered: bool):
+        self.level, self.id, self.unnumbered = level, id_, unnumbered
+        self.parts: list[str] = []       # escaped text of each kept child
+        self.all_text: list[str] = []    # raw text of the whole heading (fallback)
+        self.child_tag: str | None = None
+        self.child_text: list[str] = []
+        self.child_depth = 0
+        self.children: list[_Heading] = []
+        self.number = ""
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts) or escape_html("".join(self.all_text))
+
+
+class _Collector(HTMLParser):
+    def __init__(self, levels: tuple[str, ...]):
+        super().__init__(convert_charrefs=True)
+        self.levels = levels
+        self.open: list[tuple[str, str]] = []   # (tag, id or '') of each open element
+        self.headings: list[_Heading] = []
+        self.current: _Heading | None = None
+        self.depth = 0                    # element depth inside the current heading
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        h = self.current
+        if h is not None:
+            if tag in _VOID:
+                return
+            if self.depth == 0:           # a direct child element of the heading starts
+                h.child_tag, h.child_text = tag, []
+            self.depth += 1
+            return
+        if tag in _VOID:
+            return
+        self.open.append((tag, a.get("id", "")))
+        if tag in self.levels:
+            ident = next((i for _, i in reversed(self.open) if i), "")
+            self.current = _Heading(int(tag[1]), ident, a.get("data-toc-unnumbered") == "true")
+            self.depth = 0
+
+    def handle_endtag(self, tag: str) -> None:
+        h = self.current
+        if h is not None:
+            if tag in _HEADINGS and self.depth == 0 or tag == f"h{h.level}":
+                self._close_child()
+                self.headings.append(h)
+                self.current = None
+                self._pop(f"h{h.level}")
+                return
+            if tag in _VOID:
+                return
+            if self.depth > 0:
+                self.depth -= 1
+                if self.depth == 0:
+                    self._close_child()
+            return
+        if tag not in _VOID:
+            self._pop(tag)
+
+    def _pop(self, tag: str) -> None:
+        # Close `tag` and anything left open inside it (`<p>` without `</p>`); a stray end tag
+        # closes nothing.
+        for i in range(len(self.open) - 1, -1, -1):
+            if self.open[i][0] == tag:
+                del self.open[i:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        h = self.current
+        if h is None:
+            return
+        h.all_text.append(data)
+        if self.depth == 0:
+            h.parts.append(escape_html(data))     # a text node child
+        else:
+            h.child_text.append(data)
+
+    def _close_child(self) -> None:
+        h = self.current
+        if h is None or h.child_tag is None:
+            return
+        text = "".join(h.child_text)
+        # Skip a permalink symbol (`<a>¶</a>`): one non-alphanumeric character.
+        if not (h.child_tag == "a" and _SYMBOL.match(text)):
+            h.parts.append(escape_html(text))
+        h.child_tag, h.child_text = None, []
+
+
+def toc_items(content: str, min_depth: int = 1, max_depth: int = 6) -> list[_Heading]:
+    """The headings h<min_depth>..h<max_depth> of `content`, in document order."""
+    parser = _Collector(_HEADINGS[max(min_depth, 1) - 1:max_depth])
+    parser.feed(content)
+    parser.close()
+    return parser.headings
+
+
+def _truncate(items: list[_Heading], max_items: float) -> list[_Heading]:
+    """Drop the deepest levels first until `max_items` fit, then cut the rest from the end."""
+    if len(items) <= max_items:
+        return items
+    top = min(h.level for h in items)
+    deepest = max(h.level for h in items)
+    while len(items) > max_items and deepest > top:
+        items = [h for h in items if h.level < deepest]
+        deepest -= 1
+    return items[: int(max_items)]
+
+
+def toc(ctx, content: Any = "", *args: Any, **kwargs: Any) -> str:
+    opts = options(args, kwargs)
+    min_depth = int(or_default(opts.get("min_depth"), 1))
+    max_depth = int(or_default(opts.get("max_depth"), 6))
+    max_items = float(or_default(opts.get("max_items"), float("inf")))
+    items = _truncate(toc_items(str(content or ""), min_depth, max_depth), max_items)
+    if not items:
+        return ""
+
+    base = str(opts["class"]) if "class" in opts else "toc"
+    names = {k: escape_html(str(opts.get(f"class_{k}") or f"{base}-{k}"))
+             for k in ("item", "link", "text", "child", "number", "level")}
+    list_number = truthy(opts.get("list_number", True))
+
+    # Nest: each heading goes under the nearest earlier heading of a smaller level.
+    root = _Heading(0, "", False)
+    stack = [root]
+    for h in items:
+        h.children = []
+        while stack[-1].level >= h.level:
+            stack.pop()
+        stack[-1].children.append(h)
+        stack.append(h)
+
+    def number(nodes: list[_Heading], prefix: str) -> None:
+        n = 0
+        for node in nodes:
+            if not node.unnumbered:
+                n += 1
+            node.number = f"{prefix}{n}."
+            number(node.children, node.number)
+
+    if list_number:
+        number(root.children, "")
+
+    def render(nodes: list[_Heading], cls: str) -> str:
+        out = f'<ol class="{cls}">'
+        for node in nodes:
+            href = f' href="#{encode_url(node.id)}"' if node.id else ""
+            out += (f'<li class="{names["item"]} {names["level"]}-{node.level}">'
+                    f'<a class="{names["link"]}"{href}>')
+            if list_number and not node.unnumbered:
+                out += f'<span class="{names["number"]}">{node.number}</span> '
+            out += f'<span class="{names["text"]}">{node.text}</span></a>'
+            if node.children:
+                out += render(node.children, names["child"])
+            out += "</li>"
+        return out + "</ol>"
+
+    return render(root.children, escape_html(base))
+
+
+HELPERS = {"toc": toc}

@@ -1,0 +1,73 @@
+"""Render many documents in worker processes (forked, so they inherit the engine and site model).
+
+Markdown and highlighting are CPU-bound pure Python; on N cores a pool divides their cost by about N.
+Workers send back only the rendered strings (content, excerpt, more), which the parent puts on its
+own Document objects. Small batches stay in-process, where forking would cost more than it saves.
+"""
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from typing import TYPE_CHECKING, Any
+
+from engine.errors import EngineError, SourceError
+
+if TYPE_CHECKING:
+    from engine.core import Engine
+    from engine.model import Document, Site
+
+MIN_DOCS_FOR_POOL = 64
+
+# Set in each forked worker just before it starts; never used in the parent process.
+_worker_state: dict[str, Any] = {}
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else
+               (os.cpu_count() or 1))
+
+
+def pool_is_worth_it(count: int, workers: int) -> bool:
+    return workers > 1 and count >= MIN_DOCS_FOR_POOL and "fork" in \
+        multiprocessing.get_all_start_methods()
+
+
+def render_in_pool(engine: "Engine", docs: list["Document"], site: "Site",
+                   workers: int) -> list[tuple[int, tuple[str, str, str] | None, Any]]:
+    """[(index, (content, excerpt, more) or None, error or None)] for every document."""
+    ctx = multiprocessing.get_context("fork")
+    # Freeze the heap so the workers' reference counting does not copy every page of it.
+    gc.collect()
+    gc.freeze()
+    try:
+        _worker_state.update(engine=engine, docs=docs, site=site)
+        chunk = max(1, min(32, len(docs) // (workers * 8) or 1))
+        batches = [list(range(i, min(i + chunk, len(docs)))) for i in range(0, len(docs), chunk)]
+        with ctx.Pool(workers) as pool:
+            out: list = []
+            for part in pool.imap_unordered(_render_batch, batches):
+                out.extend(part)
+        return out
+    finally:
+        _worker_state.clear()
+        gc.unfreeze()
+
+
+def _render_batch(indices: list[int]) -> list[tuple[int, tuple[str, str, str] | None, Any]]:
+    from engine.post_render import render_document
+    engine = _worker_state["engine"]
+    docs = _worker_state["docs"]
+    site = _worker_state["site"]
+    results = []
+    for i in indices:
+        doc = docs[i]
+        try:
+            render_document(engine, doc, site)
+            results.append((i, (str(doc.content), str(doc.excerpt), str(doc.more)), None))
+        except EngineError as err:
+            results.append((i, None, err))
+        except Exception as exc:  # reported for this document only
+            results.append((i, None, SourceError(f"{type(exc).__name__}: {exc}",
+                                                 path=f"{engine.source_display}/{doc.source}")))
+    return results
