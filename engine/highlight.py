@@ -442,12 +442,8 @@ def _hljs_lines(code: str, lang: str, lexer: Lexer | None, prefix: str) -> list[
             if cls is None or not text.strip():
                 buf.append(escape_html(text))
             else:
-                classes = " ".join(prefix + c for c in cls.split(" ")) if prefix else cls
-                if prefix and cls.endswith("_"):
-                    # hljs prefixes only the first class of a scope (`hljs-title function_`).
-                    first, _, rest = cls.partition(" ")
-                    classes = f"{prefix}{first} {rest}".strip()
-                buf.append(f'<span class="{classes}">{escape_html(text)}</span>')
+                # hljs prefixes only the scope's first class: `hljs-title function_`.
+                buf.append(f'<span class="{prefix}{cls}">{escape_html(text)}</span>')
         out.append("".join(buf))
     return out
 
@@ -498,10 +494,15 @@ def _hljs(code: str, lang: str, opts: HighlightOptions) -> str:
         numbers.append(f'<span class="line">{n}</span><br>')
         mark = " marked" if n in marked else ""
         content.append(f'<span class="line{mark}">{line}</span><br>')
-    parts = [f'<figure class="{classes}"{lang_attr}>{caption}<table><tr>']
+    # With `hljs: true` the figure keeps Hexo's `highlight` class and the code column gets a
+    # `<code class="hljs LANG">` so stock highlight.js themes apply (not checked against an oracle).
+    code_open, code_close = ((f'<pre><code class="{classes}">', "</code></pre>") if opts.hljs
+                             else ("<pre>", "</pre>"))
+    parts = [f'<figure class="highlight {key}"{lang_attr}>{caption}<table><tr>']
     if gutter:
         parts.append(f'<td class="gutter"><pre>{"".join(numbers)}</pre></td>')
-    parts.append(f'<td class="code"><pre>{"".join(content)}</pre></td></tr></table></figure>')
+    parts.append(f'<td class="code">{code_open}{"".join(content)}{code_close}</td></tr></table>'
+                 '</figure>')
     return "".join(parts)
 
 

@@ -153,10 +153,12 @@ class _Protected:
             pos = m.end()
         parts.append(text[pos:])
         self.text = "".join(parts)
-        self._newlines = [i for i, c in enumerate(self.text) if c == "\n"] if "\n" in self.text else []
+        self._newlines: list[int] | None = None     # built on the first lookup (tags only)
 
     def line_of(self, offset: int) -> int:
         """0-based line of `offset` in the original text."""
+        if self._newlines is None:
+            self._newlines = [m.start() for m in re.finditer("\n", self.text)]
         line = bisect.bisect_left(self._newlines, offset)
         k = bisect.bisect_left(self._holes, offset)
         return line + (self._extra[k - 1] if k else 0)

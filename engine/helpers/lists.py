@@ -15,16 +15,30 @@ from engine.helpers._util import (js_number, js_round, link_key, options, or_def
                                   site_memo, truthy)
 from engine.helpers.dates import moment_locale
 from engine.helpers.url import url_for
-from engine.model import Query
+from engine.model import Category, Document, Query, Tag
 from engine.text import escape_html
 
 
-def _split(args: tuple, kwargs: dict, default: Callable[[], Any]) -> tuple[Any, dict[str, Any]]:
-    """Hexo's `(collection?, options?)`: a first positional that is not a dict is the collection."""
+def _split(args: tuple, kwargs: dict, default: Callable[[], Any]) -> tuple[Any, dict[str, Any], Any]:
+    """Hexo's `(collection?, options?)`: a first positional that is not a dict is the collection.
+
+    Also returns the collection's part of the cache key: a marker for the site's own collection
+    (hashing thousands of posts on every call would cost what the cache saves), else the items.
+    """
     if args and not isinstance(args[0], Mapping) and args[0] is not None \
             and not type(args[0]).__name__.endswith("Undefined"):
-        return args[0], options(args, kwargs, start=1)
-    return default(), options(args, kwargs)
+        items = args[0]
+        # Model objects live as long as the Site (and its cache), so their ids are stable keys;
+        # anything else a template builds is not cached.
+        model = all(isinstance(x, (Document, Tag, Category)) for x in items)
+        return items, options(args, kwargs, start=1), ("given", tuple(map(id, items))) if model else None
+    return default(), options(args, kwargs), ("site",)
+
+
+def _memo(ctx, name: str, which: Any, opts: dict[str, Any], compute: Callable[[], str]) -> str:
+    if which is None:
+        return compute()
+    return site_memo(ctx, name, (which, opts, link_key(ctx)), compute)
 
 
 def _sorted(items: Sequence[Any], orderby: Any, order: Any) -> Query:
@@ -44,13 +58,12 @@ def _show_count(opts: Mapping[str, Any]) -> bool:
 
 def list_categories(ctx, *args: Any, **kwargs: Any) -> str:
     """Nested `<ul class="category-list">` (style 'list') or a flat, separated list of links."""
-    cats, opts = _split(args, kwargs, lambda: ctx.site.categories if ctx.site else Query())
+    cats, opts, which = _split(args, kwargs, lambda: ctx.site.categories if ctx.site else Query())
     if not cats:
         return ""
     if truthy(opts.get("show_current")):
         return _list_categories(ctx, cats, opts)
-    key = (tuple(cats), opts, link_key(ctx))
-    return site_memo(ctx, "list_categories", key, lambda: _list_categories(ctx, cats, opts))
+    return _memo(ctx, "list_categories", which, opts, lambda: _list_categories(ctx, cats, opts))
 
 
 def _list_categories(ctx, cats: Sequence[Any], opts: dict[str, Any]) -> str:
@@ -129,11 +142,10 @@ def _list_categories(ctx, cats: Sequence[Any], opts: dict[str, Any]) -> str:
 
 def list_tags(ctx, *args: Any, **kwargs: Any) -> str:
     """`<ul class="tag-list" itemprop="keywords">` sorted by name (style 'list'), or flat links."""
-    tags, opts = _split(args, kwargs, lambda: ctx.site.tags if ctx.site else Query())
+    tags, opts, which = _split(args, kwargs, lambda: ctx.site.tags if ctx.site else Query())
     if not tags:
         return ""
-    key = (tuple(tags), opts, link_key(ctx))
-    return site_memo(ctx, "list_tags", key, lambda: _list_tags(ctx, tags, opts))
+    return _memo(ctx, "list_tags", which, opts, lambda: _list_tags(ctx, tags, opts))
 
 
 def _list_tags(ctx, tags: Sequence[Any], opts: dict[str, Any]) -> str:
@@ -249,9 +261,8 @@ def _list_archives(ctx, opts: dict[str, Any], lang: str) -> str:
 
 def list_posts(ctx, *args: Any, **kwargs: Any) -> str:
     """The `amount` (default 6) newest posts as `<ul class="post-list">` (titles not escaped)."""
-    posts, opts = _split(args, kwargs, lambda: ctx.site.posts if ctx.site else Query())
-    key = (tuple(posts), opts, link_key(ctx))
-    return site_memo(ctx, "list_posts", key, lambda: _list_posts(ctx, posts, opts))
+    posts, opts, which = _split(args, kwargs, lambda: ctx.site.posts if ctx.site else Query())
+    return _memo(ctx, "list_posts", which, opts, lambda: _list_posts(ctx, posts, opts))
 
 
 def _list_posts(ctx, posts: Sequence[Any], opts: dict[str, Any]) -> str:
@@ -284,13 +295,12 @@ def _list_posts(ctx, posts: Sequence[Any], opts: dict[str, Any]) -> str:
 
 def tagcloud(ctx, *args: Any, **kwargs: Any) -> str:
     """Tag links sized min_font..max_font (10–20px) by how many posts each tag has."""
-    tags, opts = _split(args, kwargs, lambda: ctx.site.tags if ctx.site else Query())
+    tags, opts, which = _split(args, kwargs, lambda: ctx.site.tags if ctx.site else Query())
     if not tags:
         return ""
     if str(opts.get("orderby")) in ("random", "rand"):
         return _tagcloud(ctx, tags, opts)
-    key = (tuple(tags), opts, link_key(ctx))
-    return site_memo(ctx, "tagcloud", key, lambda: _tagcloud(ctx, tags, opts))
+    return _memo(ctx, "tagcloud", which, opts, lambda: _tagcloud(ctx, tags, opts))
 
 
 def _tagcloud(ctx, tags: Sequence[Any], opts: dict[str, Any]) -> str:

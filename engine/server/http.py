@@ -176,6 +176,9 @@ class RequestHandler(BaseHTTPRequestHandler):
     sys_version = ""
     timeout = 60                    # idle keep-alive sockets are closed after a minute
 
+    def version_string(self) -> str:
+        return self.server_version
+
     # -- entry points ---------------------------------------------------------------------------
     def do_GET(self) -> None:
         self._started = time.perf_counter()

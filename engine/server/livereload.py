@@ -238,8 +238,8 @@ CLIENT_JS = r"""/* pyhexo live reload: served by `pyhexo server` only, never wri
     var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
     root.innerHTML =
       '<style>' +
-      ':host{all:initial}' +
-      '.bg{position:fixed;inset:0;z-index:2147483647;background:rgba(20,20,20,.66);display:flex;' +
+      ':host{all:initial;position:fixed;inset:0;z-index:2147483647;display:block}' +
+      '.bg{position:absolute;inset:0;background:rgba(20,20,20,.66);display:flex;' +
       'align-items:flex-start;justify-content:center;overflow:auto;padding:6vh 16px}' +
       '.box{background:#fff;color:#1b1b1b;max-width:960px;width:100%;border-top:6px solid #d33;' +
       'border-radius:6px;box-shadow:0 8px 40px rgba(0,0,0,.4);padding:20px 24px;' +
@@ -275,7 +275,7 @@ CLIENT_JS = r"""/* pyhexo live reload: served by `pyhexo server` only, never wri
       if (pageVersion && d.version && d.version !== pageVersion) return reload();
       if (d.error) showOverlay(d.error); else hideOverlay();
     });
-    source.addEventListener("reload", function () { hideOverlay(); reload(); });
+    source.addEventListener("reload", function () { if (window.__pyhexoDebug) console.log("pyhexo reload " + performance.now()); hideOverlay(); reload(); });
     source.addEventListener("css", function (ev) {
       var d = parse(ev);
       hideOverlay();

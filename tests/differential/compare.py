@@ -319,9 +319,10 @@ class _Tokenizer(HTMLParser):
         self.tokens.append(('decl', '', f'<?{data}>'))
 
 
-def normalize_html(s: str) -> str:
-    """Canonical form of an HTML fragment (see module doc)."""
-    s = GENERATOR_META.sub(r'\1GENERATOR\2', s)
+def normalize_html(s: str, generator: bool = False) -> str:
+    """Canonical form of an HTML fragment (see module doc); `generator`: blank the generator meta."""
+    if generator:
+        s = GENERATOR_META.sub(r'\1GENERATOR\2', s)
     t = _Tokenizer()
     try:
         t.feed(s)
@@ -518,7 +519,7 @@ def compare_values(exp: Any, act: Any, path: str, emit) -> None:
     if isinstance(exp, list) and isinstance(act, list):
         if all(not isinstance(x, (dict, list)) for x in exp + act):
             if len(exp) != len(act) or any(not _scalar_equal(x, y) for x, y in zip(exp, act)):
-                emit(path, exp, act, f'length {len(exp)} != {len(act)}' if len(exp) != len(act) else 'order/items differ')
+                emit(path, exp, act, _list_note(exp, act))
             return
         for i in range(max(len(exp), len(act))):
             sub = f'{path}.{i}'
@@ -532,12 +533,27 @@ def compare_values(exp: Any, act: Any, path: str, emit) -> None:
     if _scalar_equal(exp, act):
         return
     if looks_like_html(exp) and looks_like_html(act):
-        ne, na = normalize_html(exp), normalize_html(act)
+        gen = path in ('final_head', 'final_content')
+        ne, na = normalize_html(exp, gen), normalize_html(act, gen)
         if ne == na:
             return
         emit(path, ne, na, 'normalised DOM')
         return
     emit(path, exp, act, '')
+
+
+def _list_note(exp: list, act: list) -> str:
+    ke, ka = Counter(map(_repr, exp)), Counter(map(_repr, act))
+    if ke == ka:
+        return 'same items, different order'
+    missing = list((ke - ka).elements())
+    extra = list((ka - ke).elements())
+    note = f'length {len(exp)} vs {len(act)}'
+    if missing:
+        note += '; missing ' + ', '.join(missing[:6]) + (' …' if len(missing) > 6 else '')
+    if extra:
+        note += '; extra ' + ', '.join(extra[:6]) + (' …' if len(extra) > 6 else '')
+    return note
 
 
 def _scalar_equal(e: Any, a: Any) -> bool:
@@ -578,6 +594,14 @@ def compare_site(site: str, expected: SiteOutput, actual: SiteOutput, *, oracle_
         if ek == 'probe':
             e_obj = vol_exp.apply_obj(src.pages[er])
             a_obj = vol_act.apply_obj(actual.pages[ar])
+            e_kind = (e_obj.get('page') or {}).get('kind')
+            a_kind = (a_obj.get('page') or {}).get('kind')
+            if e_kind != a_kind:
+                # a different page behind the route (e.g. the index instead of a page): one difference,
+                # not one per field
+                emit('page.kind', f"{e_kind} (layout {e_obj.get('layout_used')})",
+                     f"{a_kind} (layout {a_obj.get('layout_used')})", 'a different page is rendered at this route')
+                continue
             compare_values(e_obj, a_obj, '', emit)
         elif ek == 'raw':
             et = normalize_raw(r, vol_exp.apply(src.raw[er]))
@@ -622,8 +646,18 @@ class Allowlist:
                 continue
             if not any(fnmatch.fnmatchcase(d.path, g) for g in _as_list(dev.get('field', '*'))):
                 continue
+            if 'kind' in dev and d.group not in _as_list(dev['kind']):
+                continue
             if 'actual' in dev and not re.search(dev['actual'], _repr(d.actual)):
                 continue
+            if 'expected' in dev and not re.search(dev['expected'], _repr(d.expected)):
+                continue
+            if 'ignore_items' in dev:
+                # lists that are equal once these items are removed from both
+                ign = dev['ignore_items']
+                if not (isinstance(d.actual, list) and isinstance(d.expected, list)
+                        and [x for x in d.actual if x not in ign] == [x for x in d.expected if x not in ign]):
+                    continue
             return dev.get('reason', 'allow-listed')
         return None
 
@@ -741,13 +775,13 @@ def _content_cause(d: Diff) -> str:
     i = 0
     while i < min(len(e), len(a)) and e[i] == a[i]:
         i += 1
-    ctx = e[max(0, i - 300):i + 200] + a[max(0, i - 300):i + 200]
-    if d.path == 'final_content' and ('target="_blank"' in ctx or 'noopener' in ctx):
-        return 'external_link'
-    if 'class="highlight' in ctx or 'class="gutter' in ctx or 'class="line' in ctx or 'hljs' in ctx or '<pre' in ctx:
+    near = e[max(0, i - 200):i + 200] + a[max(0, i - 200):i + 200]
+    if any(k in near for k in ('class="highlight', 'class="gutter', 'class="line', 'hljs', '<pre', 'language-')):
         return 'highlight'
-    if any(k in ctx for k in ('<blockquote', 'pullquote', '<iframe', '<figure', 'post_link', 'asset', '{%')):
+    if any(k in near for k in ('<blockquote', 'pullquote', '<iframe', 'post_link', 'asset', '{%', 'youtube', 'vimeo')):
         return 'tags'
+    if d.path == 'final_content' and ('target="_blank"' in near or 'noopener' in near):
+        return 'external_link'
     return 'markdown'
 
 
@@ -769,6 +803,12 @@ def format_report(results: list[SiteResult], show: int = 1, title: str = 'Differ
              'pyhexo vs real Hexo 8.1.2 (shared/hexo-oracle), generated by `tests/differential/compare.py '
              '--report`. Each difference is one field of one route; allow-listed deviations are counted '
              'separately (tests/differential/allowlist.yml).', '']
+    notes = HERE / 'TRIAGE.md'
+    if notes.exists():
+        lines.append(notes.read_text(encoding='utf-8').rstrip())
+        lines.append('')
+    lines.append('## Counts')
+    lines.append('')
     lines.append('| site | routes (oracle) | differences | allow-listed | build errors |')
     lines.append('|---|---|---|---|---|')
     for r in results:

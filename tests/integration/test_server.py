@@ -759,3 +759,43 @@ def test_serve_busy_port_exit_code(tmp_path):
         code = serve(lambda: FakeEngine(tmp_path), tmp_path, port=s.getsockname()[1],
                      out=open(os.devnull, "w"), err=err)
     assert code == 1 and "already in use" in "".join(errors)
+
+
+# -- end to end with the real engine ---------------------------------------------------------------
+
+def test_real_engine_edit_break_fix(make_site):
+    core = pytest.importorskip("engine.core")
+    site = make_site({
+        "source/_posts/hello.md": "---\ntitle: Hello\ndate: 2024-01-02\n---\nHello body\n",
+        "themes/t/source/css/style.css": "body{color:red}",
+    })
+    box, thread = _run_serve(lambda: core.Engine(site), site)
+    srv = box["server"]
+    post = site / "source" / "_posts" / "hello.md"
+    sse = SSEClient(srv.port)
+    try:
+        assert sse.next()[0] == "hello"
+        assert b"Hello body" in get(srv, "/2024/01/02/hello/")[2]
+
+        post.write_text("---\ntitle: Hello\ndate: 2024-01-02\n---\nHello edited\n")
+        assert sse.next()[0] == "reload"
+        assert b"Hello edited" in get(srv, "/2024/01/02/hello/")[2]
+
+        post.write_text("---\ntitle: [Hello\ndate: 2024-01-02\n---\nbroken\n")
+        name, data = sse.next()
+        assert name == "error" and "source/_posts/hello.md:" in data["html"]
+        assert b"Hello edited" in get(srv, "/2024/01/02/hello/")[2]     # last good page
+
+        post.write_text("---\ntitle: Hello\ndate: 2024-01-02\n---\nHello fixed\n")
+        assert sse.next()[0] == "reload"
+        assert b"Hello fixed" in get(srv, "/2024/01/02/hello/")[2]
+
+        (site / "themes" / "t" / "source" / "css" / "style.css").write_text("body{color:blue}")
+        name, data = sse.next()
+        assert name == "css" and data["paths"] == ["css/style.css"]
+        assert get(srv, "/css/style.css")[2] == b"body{color:blue}"
+        assert not (site / "public").exists()          # served from memory only
+    finally:
+        sse.close()
+        srv.shutdown()
+        thread.join(TIMEOUT)

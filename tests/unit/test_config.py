@@ -159,7 +159,7 @@ def test_theme_config_merge_order(tmp_path):
     })
     c = load_config(root)
     assert c.theme_dir == root / "themes" / "t"
-    assert c.theme_config == {"a": "site", "b": "file", "c": "theme" if False else "file",
+    assert c.theme_config == {"a": "site", "b": "file", "c": "file",
                               "nested": {"x": 1, "y": 3, "z": 26}}
     assert root / "themes" / "t" / "_config.yml" in c.files and root / "_config.t.yml" in c.files
 

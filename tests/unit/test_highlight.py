@@ -159,7 +159,8 @@ def test_language_attr_and_hljs_prefix():
     html = highlight("var a", "js", DEFAULT.with_(language_attr=True))
     assert html.startswith('<figure class="highlight js" data-language="js">')
     html = highlight("var a", "js", DEFAULT.with_(hljs=True))
-    assert html.startswith('<figure class="hljs js">')
+    assert html.startswith('<figure class="highlight js">')
+    assert '<td class="code"><pre><code class="hljs js">' in html
     assert '<span class="hljs-keyword">var</span>' in html
 
 

@@ -256,3 +256,28 @@ def test_render_speed_is_reasonable():
         md.render(src)
     per_call = (time.perf_counter() - start) / 20
     assert per_call < 0.05  # ~5 ms expected; generous bound for slow CI machines
+
+
+# ----------------------------------------------------------------------------- oracle: hexo-theme-unit-test
+
+_UNIT_POSTS = [
+    "categories", "elements", "gallery-post", "hello-world", "images", "long-title",
+    "markdown", "no-title", "tags", "中文測試", "日本語テスト",
+]
+_ANY_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*\n[\s\S]*?\n {0,3}\2[ \t]*$", re.M)
+
+
+@needs_shared
+@pytest.mark.parametrize("name", _UNIT_POSTS)
+def test_hexo_theme_unit_test_posts(name):
+    site = CORPORA / "hexo-theme-unit-test"
+    text = (site / "source/_posts" / f"{name}.md").read_text(encoding="utf-8")
+    # front-matter with or without the leading '---'
+    body = text.split("---", 2)[2] if text.startswith("---") else text.split("\n---\n", 1)[1]
+    body = _ANY_FENCE.sub('\n<figure class="highlight">CODE</figure>\n', body)
+    out = MarkdownRenderer(DEFAULT_CFG).render(body)
+    out = re.sub(r"<p><!-- ?more ?--></p>\n|<!-- ?more ?-->", '<span id="more"></span>', out)
+    route = next((ORACLE / "hexo-theme-unit-test/pages").glob(f"*/*/*/{name}/index.html.json"))
+    expected = json.loads(route.read_text(encoding="utf-8"))["page"]["content"]
+    expected = _FIGURE.sub('<figure class="highlight">CODE</figure>', expected)
+    assert dom(out) == dom(expected)

@@ -370,3 +370,56 @@ def test_tags_plugins_code_and_tag_outputs_match_oracle_with_stand_in_markdown()
     expected = oracle_page("2024/01/20/tags-plugins")["content"]
     pick = re.compile(r"<figure.*?</figure>|<iframe.*?</iframe>|<img [^>]*>|<a [^>]*>.*?</a>")
     assert pick.findall(doc.content) == pick.findall(expected)
+
+
+@needs_markdown
+def test_asset_post_matches_oracle_exactly():
+    eng = real_engine()
+    doc = corpus_doc("asset-post.md", path="2024/01/22/asset-post/",
+                     asset_dir=str(FEATURE / "source/_posts/asset-post"))
+    render_document(eng, doc, feature_site())
+    assert doc.content == oracle_page("2024/01/22/asset-post")["content"]
+
+
+UNIT_TEST = SHARED / "corpora/hexo-theme-unit-test"
+UNIT_ORACLE = SHARED / "hexo-oracle/hexo-theme-unit-test/pages"
+_CODE_TD = re.compile(r'(<td class="code"><pre>)(.*?)(</pre></td>)', re.S)
+
+
+def _without_token_spans(content: str) -> str:
+    """Keep each code line's `<span class="line…">` but drop the token spans inside it: tokens come
+    from Pygments, not highlight.js, so only text and line structure are compared."""
+    def strip(m: re.Match) -> str:
+        lines = re.split(r"(<br>)", m.group(2))
+        out = []
+        for piece in lines:
+            lm = re.match(r'(<span class="line(?: marked)?">)(.*)</span>$', piece, re.S)
+            out.append(lm.group(1) + re.sub(r"</?span[^>]*>", "", lm.group(2)) + "</span>"
+                       if lm else piece)
+        return m.group(1) + "".join(out) + m.group(3)
+    return _CODE_TD.sub(strip, content)
+
+
+@needs_markdown
+@pytest.mark.parametrize("post", sorted(p.name for p in (UNIT_TEST / "source/_posts").glob("*.md")))
+def test_unit_test_site_posts_match_oracle_modulo_code_tokens(post):
+    config = {"root": "/", "url": "http://example.com", "source_dir": "source"}
+    try:
+        from engine.config import load_config
+        config = load_config(UNIT_TEST).raw
+    except Exception:
+        pass
+    eng = make_engine(MarkdownRenderer(config), config, site_dir=UNIT_TEST)
+    path = UNIT_TEST / "source/_posts" / post
+    raw = path.read_text()
+    m = re.match(r"(?:---\n)?(.*?\n)---\n(.*)", raw, re.S)
+    body = m.group(2)
+    doc = Document(kind="post", source=f"_posts/{post}", full_source=path, raw=raw, body=body,
+                   body_line=raw[: len(raw) - len(body)].count("\n") + 1, front_matter={},
+                   path="x/")
+    render_document(eng, doc, Site())
+    route = next(UNIT_ORACLE.glob(f"*/*/*/{path.stem}/index.html.json"))
+    page = json.loads(route.read_text())["page"]
+    for field in ("content", "excerpt", "more"):
+        ours, theirs = (_without_token_spans(x) for x in (getattr(doc, field), page[field]))
+        assert normalise(ours) == normalise(theirs), field

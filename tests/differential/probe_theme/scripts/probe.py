@@ -379,7 +379,8 @@ def probe_dump(ctx: Any, layout_name: str) -> str:
     data = json.dumps(_clean(out), ensure_ascii=False, separators=(',', ':'), default=str)
     b64 = base64.b64encode(data.encode('utf-8')).decode('ascii')
     content = _get(page, 'content')
-    content = content if isinstance(content, str) else ''
+    # str(): pyhexo marks rendered content as Markup, and `str + Markup` would escape the str.
+    content = str(content) if isinstance(content, str) else ''
     html = ('<script type="application/json" id="hexo-probe" data-b64="1">' + b64 + '</script>\n'
             '<main id="probe-content">' + content + '</main>')
     try:

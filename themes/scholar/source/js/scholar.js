@@ -58,9 +58,9 @@
   }
 
   function setupToc() {
-    var toc = document.querySelector('details.toc');
+    var toc = document.querySelector('details.toc-box');
     if (!toc) return;
-    var wide = window.matchMedia('(min-width: 82rem)');
+    var wide = window.matchMedia('(min-width: 80rem)');
     var apply = function () { if (wide.matches) toc.open = true; };
     apply();
     if (wide.addEventListener) wide.addEventListener('change', apply);

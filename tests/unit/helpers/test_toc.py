@@ -1,0 +1,54 @@
+"""toc(): every post/page route of the oracle (default and list_number=False, max_depth=3), options."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import call, make_ctx, route_json
+from oracle_routes import all_routes
+
+
+@pytest.mark.parametrize("site,route", all_routes(("post", "page")))
+def test_toc_matches_oracle(site, route):
+    ctx = make_ctx(site, route)
+    expected = route_json(site, route)["helpers"]
+    content = ctx.page.content
+    assert call(ctx, "toc", content) == expected["toc"]
+    assert call(ctx, "toc", content, list_number=False, max_depth=3) == expected["toc_list_number_false"]
+
+
+@pytest.fixture
+def ctx():
+    return make_ctx("feature-site")
+
+
+HTML = ('<h2 id="a">A</h2><h3 id="b">B</h3><h4 id="c">C</h4><h3 id="d">D</h3>'
+        '<h2 id="e">E <a class="headerlink" href="#e">¶</a></h2>')
+
+
+def test_min_depth_class_and_item_classes(ctx):
+    assert call(ctx, "toc", HTML, min_depth=3, max_depth=3, class_name="t", class_item="it") == (
+        '<ol class="t"><li class="it t-level-3"><a class="t-link" href="#b"><span class="t-number">1.'
+        '</span> <span class="t-text">B</span></a></li><li class="it t-level-3"><a class="t-link" '
+        'href="#d"><span class="t-number">2.</span> <span class="t-text">D</span></a></li></ol>')
+
+
+def test_permalink_symbol_is_not_part_of_the_text(ctx):
+    out = call(ctx, "toc", HTML, {"max_depth": 2})
+    assert '<span class="toc-text">E </span>' in out
+
+
+def test_max_items_drops_deep_levels_first(ctx):
+    out = call(ctx, "toc", HTML, max_items=3)
+    assert out.count("<li") == 2 and "toc-level-3" not in out
+    assert call(ctx, "toc", HTML, max_items=1).count("<li") == 1
+
+
+def test_ids_from_ancestors_unnumbered_and_no_headings(ctx):
+    html = ('<div id="sec"><h1>Intro</h1></div><h1 data-toc-unnumbered="true" id="x">Skip</h1>'
+            '<h1 id="y">Two</h1><h1>No id</h1>')
+    out = call(ctx, "toc", html)
+    assert '<a class="toc-link" href="#sec"><span class="toc-number">1.</span>' in out
+    assert '<a class="toc-link" href="#x"><span class="toc-text">Skip</span>' in out
+    assert '<a class="toc-link" href="#y"><span class="toc-number">2.</span>' in out
+    assert '<a class="toc-link"><span class="toc-number">3.</span> <span class="toc-text">No id' in out
+    assert call(ctx, "toc", "<p>nothing</p>") == ""
