@@ -55,10 +55,12 @@ class Engine:
         from engine.filters import register_builtin_filters
         from engine.generators import register_builtin_generators
         from engine.helpers import register_builtin_helpers
+        from engine.post_render import register_builtin_filters as register_post_filters
         from engine.tags import register_builtin_tags
         register_builtin_generators(self.extend)
         register_builtin_helpers(self.extend)
         register_builtin_tags(self.extend)
+        register_post_filters(self.extend)
         register_builtin_filters(self.extend)
 
     # ---- paths -----------------------------------------------------------------------------

@@ -6,6 +6,7 @@ process (tests, the dev server rebuilding) never see each other's plugins.
 """
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable, Generic, Iterator, TypeVar
 
@@ -88,6 +89,20 @@ class _Filter:
     priority: int
     seq: int
     fn: Callable[..., Any] = field(compare=False)
+    # Keyword context the function accepts: None = any (**kwargs), else the parameter names.
+    # Hexo-style filters `fn(doc)` then keep working when the engine passes `engine=`.
+    accepts: frozenset[str] | None = field(compare=False, default=None)
+
+
+def _accepted_keywords(fn: Callable[..., Any]) -> frozenset[str] | None:
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind is p.VAR_KEYWORD for p in params):
+        return None
+    return frozenset(p.name for p in params
+                     if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD))
 
 
 class FilterRegistry:
@@ -105,7 +120,7 @@ class FilterRegistry:
         def add(f: Callable[..., Any]) -> Callable[..., Any]:
             self._seq += 1
             chain = self._filters.setdefault(name, [])
-            chain.append(_Filter(priority, self._seq, f))
+            chain.append(_Filter(priority, self._seq, f, _accepted_keywords(f)))
             chain.sort()
             return f
 
@@ -122,7 +137,8 @@ class FilterRegistry:
 
     def run(self, name: str, value: Any, *args: Any, **kwargs: Any) -> Any:
         for f in self._filters.get(name, ()):
-            result = f.fn(value, *args, **kwargs)
+            kw = kwargs if f.accepts is None else {k: v for k, v in kwargs.items() if k in f.accepts}
+            result = f.fn(value, *args, **kw)
             if result is not None:
                 value = result
         return value

@@ -316,7 +316,7 @@ def _load_yaml_block(sp: _Split, data_line: int, path: str) -> dict[str, Any] | 
         if not sp.prefixed and not _YAML_KEY_LINE.match(_first_significant_line(sp.data)):
             # No leading '---' and the top is plain text: a Markdown body with an hr, not YAML.
             return None
-        raise _yaml_source_error(err, data_line, path) from None
+        raise _yaml_source_error(err, data_line, path, sp.data) from None
     if data is None:
         # Empty or comment-only block. Hexo would then render the whole file, separators included;
         # an empty front-matter is clearly meant (compat.md).
@@ -331,16 +331,27 @@ def _load_yaml_block(sp: _Split, data_line: int, path: str) -> dict[str, Any] | 
                       path=path, line=data_line, column=1, hint="write it as `key: value` lines")
 
 
-def _yaml_source_error(err: yaml.YAMLError, data_line: int, path: str) -> SourceError:
+def _yaml_source_error(err: yaml.YAMLError, data_line: int, path: str,
+                       data: str = "") -> SourceError:
     mark = getattr(err, "problem_mark", None)
     problem = getattr(err, "problem", None) or str(err)
     context = getattr(err, "context", None)
     message = f"invalid YAML front-matter: {problem}"
     if context:
         message += f" ({context})"
+    # An unclosed bracket or quote is only noticed at the end of the block; the line where the
+    # construct started (the context mark) is where the user must look.
+    context_mark = getattr(err, "context_mark", None)
+    if mark is not None and context_mark is not None and _at_end(mark, data):
+        mark = context_mark
     line = data_line + mark.line if mark is not None else data_line
     column = mark.column + 1 if mark is not None else None
     return SourceError(message, path=path, line=line, column=column, hint=YAML_HINT)
+
+
+def _at_end(mark: Any, data: str) -> bool:
+    index = getattr(mark, "index", None)
+    return index is not None and not data[index:].strip()
 
 
 def _load_json(sp: _Split, data_line: int, path: str) -> dict[str, Any] | None:

@@ -140,7 +140,7 @@ class Document:
 
     @property
     def canonical_path(self) -> str:
-        p = self.path
+        p = self.path.lstrip("/")
         return p + "index.html" if p.endswith("/") or not p else p
 
     @property

@@ -16,7 +16,6 @@ so rendering is repeatable and safe to run in worker processes.
 from __future__ import annotations
 
 import bisect
-import contextvars
 import re
 from pathlib import Path
 from typing import Any
@@ -28,11 +27,6 @@ from engine.tags.render import PLACEHOLDER_CHAR, PLACEHOLDER_RE
 
 __all__ = ["render_document", "render_string", "register_builtin_filters", "backtick_code_block",
            "split_excerpt", "highlight_fences"]
-
-# The engine whose document is being rendered, for built-in filters: Hexo's filter signature is
-# `fn(doc)`, so they cannot receive it as an argument. Set only for the duration of one render.
-_current_engine: contextvars.ContextVar[Any] = contextvars.ContextVar("pyhexo_render_engine",
-                                                                     default=None)
 
 _CODE_WRAP = re.compile(r"<hexoPostRenderCodeBlock>([\s\S]*?)</hexoPostRenderCodeBlock>")
 _INLINE_CODE = re.compile(r"<code(?:\s[^>]*)?>[\s\S]*?</code>")
@@ -111,9 +105,8 @@ def _fence_html(code: str, info: str, options: HighlightOptions) -> str:
     return render_code(options, code, opts, caption)
 
 
-def backtick_code_block(doc: Any) -> None:
+def backtick_code_block(doc: Any, engine: Any = None, **_: Any) -> None:
     """Built-in `before_post_render` filter: highlight fenced code in `doc.body`."""
-    engine = _current_engine.get()
     options = _options_for(engine) if engine is not None else HighlightOptions()
     doc.body = highlight_fences(doc.body, options)
 
@@ -253,12 +246,10 @@ def _render_body(engine: Any, body: str, *, doc: Any, site: Any, markdown: bool,
 def render_document(engine: Any, doc: Any, site: Any) -> None:
     """Render `doc.body` into `doc.content`, `doc.excerpt`, `doc.more` (raises SourceError)."""
     original_body = doc.body
-    token = _current_engine.set(engine)
     try:
-        engine.extend.filters.run("before_post_render", doc)
+        engine.extend.filters.run("before_post_render", doc, engine=engine)
         body = doc.body
     finally:
-        _current_engine.reset(token)
         doc.body = original_body      # filters rewrite a working copy, never the parsed source
     content = _render_body(
         engine, body, doc=doc, site=site,
@@ -267,11 +258,7 @@ def render_document(engine: Any, doc: Any, site: Any) -> None:
         body_line=int(getattr(doc, "body_line", 1) or 1),
         source_text=getattr(doc, "raw", None))
     doc.content, doc.excerpt, doc.more = split_excerpt(content, getattr(doc, "front_matter", None))
-    token = _current_engine.set(engine)
-    try:
-        engine.extend.filters.run("after_post_render", doc)
-    finally:
-        _current_engine.reset(token)
+    engine.extend.filters.run("after_post_render", doc, engine=engine)
 
 
 def render_string(engine: Any, text: str, *, doc: Any = None, site: Any = None,

@@ -18,7 +18,8 @@ from engine.dates import parse_date
 from engine.errors import ErrorList, SourceError
 from engine.frontmatter import parse_front_matter
 from engine.model import Category, Document, Query, Site, Tag
-from engine.permalink import category_slug, page_path, post_path, post_slug, tag_slug
+from engine.permalink import (category_slug, date_from_filename, page_path, post_path, post_slug,
+                              tag_slug)
 from engine.scan import MARKDOWN_EXTS, SourceFile
 from engine.urls import full_url_for
 
@@ -105,6 +106,9 @@ def load_document(engine: "Engine", sf: SourceFile) -> Document:
     kind = "page" if sf.kind == "page" else "post"
 
     date = _date_field(fm, "date", tz, shown, text)
+    if date is None and kind == "post":
+        named = date_from_filename(sf.rel, str(raw.get("new_post_name") or ":title.md"))
+        date = parse_date(named, tz) if named is not None else None
     if date is None:
         date = _mtime(sf, tz)
     updated = _date_field(fm, "updated", tz, shown, text)
@@ -142,7 +146,7 @@ def load_document(engine: "Engine", sf: SourceFile) -> Document:
     if kind == "post":
         doc.tag_names = _as_names(fm.get("tags", fm.get("tag")))
         doc.category_paths = _category_paths(fm.get("categories", fm.get("category")))
-        doc.slug = post_slug(sf.rel, fm)
+        doc.slug = post_slug(sf.rel, fm, config)
         doc.path = post_path(doc, config)
         if raw.get("post_asset_folder"):
             doc.asset_dir = str(sf.path.with_suffix(""))

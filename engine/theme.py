@@ -18,6 +18,7 @@ from markupsafe import Markup
 from engine.errors import TemplateError
 from engine.render_context import RenderContext
 from engine.routes import Route
+from engine.text import encode_url
 
 if TYPE_CHECKING:
     from engine.core import Engine
@@ -98,8 +99,10 @@ class Theme:
         engine = self.engine
         raw = engine.config.raw
         page = route.data
+        if isinstance(page, dict):
+            page.setdefault("path", route.path)   # Hexo gives generator pages their route as path
         lang = getattr(page, "lang", None) or _first_language(raw)
-        url = raw.get("url", "").rstrip("/") + "/" + route.path.lstrip("/")
+        url = encode_url(raw.get("url", "").rstrip("/") + "/" + route.path.lstrip("/"))
         ctx = RenderContext(engine=engine, page=page, path=route.path, url=url, site=site,
                             theme=engine.config.theme_config, lang=lang, route_kind=route.kind)
         values: dict[str, Any] = {

@@ -10,7 +10,11 @@ from engine.routes import Route
 def paginate(base: str, posts: Sequence[Any], per_page: int, pagination_dir: str,
              layouts: tuple[str, ...], kind: str, extra: dict[str, Any],
              generator: str) -> Iterator[Route]:
-    """Yield one route per page. `base` is '' or ends with '/'; per_page 0 means one page."""
+    """Yield one route per page. `base` is '' or ends with '/'; per_page 0 means one page.
+
+    No posts, no pages: as Hexo, so a site whose `source/index.md` is its home page keeps it."""
+    if not posts:
+        return
     per_page = int(per_page or 0)
     total = max(1, -(-len(posts) // per_page)) if per_page > 0 else 1
     fmt = f"{pagination_dir.strip('/')}/%d/"

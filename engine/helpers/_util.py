@@ -136,6 +136,8 @@ def page_lang(ctx) -> str | None:
 
 def _freeze(value: Any) -> Any:
     """A hashable stand-in for an argument; raises TypeError when there is none."""
+    if value is None or type(value) in (str, int, float, bool):
+        return value
     if isinstance(value, Mapping):
         return ("__map__",) + tuple(sorted((str(k), _freeze(v)) for k, v in value.items()))
     if isinstance(value, (list, tuple, set)):

@@ -1,13 +1,15 @@
 """`toc(content)`: a nested `<ol class="toc">` from the headings (and their ids) in rendered HTML.
 
-Headings are read with html.parser: level from the tag, id from the heading or its nearest
-ancestor with one, text from the heading's children except a permalink `<a>` whose text is a single
-non-word symbol; `data-toc-unnumbered="true"` headings get no number.
+Headings are read with a small tag tokenizer (a regex pass; html.parser was the cost of the whole
+helper on long posts): level from the tag, id from the heading or its nearest ancestor with one,
+text from the heading's children except a permalink `<a>` whose text is a single non-word symbol;
+`data-toc-unnumbered="true"` headings get no number. Comments, CDATA and `<script>`/`<style>`
+bodies are not markup.
 """
 from __future__ import annotations
 
+import html
 import re
-from html.parser import HTMLParser
 from typing import Any
 
 from engine.helpers._util import options, or_default, truthy
@@ -17,6 +19,27 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _SYMBOL = re.compile(r"^\s*[^a-zA-Z0-9]\s*$")
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
          "source", "track", "wbr"}
+_ANY_HEADING = re.compile(r"<h[1-6]", re.I)
+_HEADING = re.compile(r"""<h([1-6])\b((?:[^>"']|"[^"]*"|'[^']*')*)>.*?</h\1\s*>""", re.S | re.I)
+_NOT_MARKUP = re.compile(r"<!--|<!\[CDATA\[|<script|<style", re.I)
+_TOKEN = re.compile(
+    r"<!--.*?-->"                                                  # comment
+    r"|<(script|style)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>(.*?)</\1\s*>"  # raw text element
+    r"|<!\[CDATA\[.*?\]\]>|<[!?][^>]*>"                             # CDATA, doctype, PI
+    r"|<(/?)([a-zA-Z][^\s/>]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",        # start or end tag
+    re.S | re.I)
+_ATTR = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
+
+
+def _attrs(text: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for m in _ATTR.finditer(text):
+        name = m.group(1).lower()
+        if name not in out:
+            value = m.group(2) if m.group(2) is not None else m.group(3) if m.group(3) is not None \
+                else m.group(4) or ""
+            out[name] = html.unescape(value)
+    return out
 
 
 class _Heading:
@@ -38,17 +61,40 @@ class _Heading:
         return "".join(self.parts) or escape_html("".join(self.all_text))
 
 
-class _Collector(HTMLParser):
+class _Collector:
+    """Walks the tag/text events of an HTML string, collecting headings."""
+
     def __init__(self, levels: tuple[str, ...]):
-        super().__init__(convert_charrefs=True)
         self.levels = levels
         self.open: list[tuple[str, str]] = []   # (tag, id or '') of each open element
         self.headings: list[_Heading] = []
         self.current: _Heading | None = None
         self.depth = 0                    # element depth inside the current heading
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
+    def feed(self, content: str) -> None:
+        pos = 0
+        for m in _TOKEN.finditer(content):
+            if self.current is not None and m.start() > pos:
+                self.handle_data(html.unescape(content[pos:m.start()]))
+            pos = m.end()
+            if m.group(1):                                   # <script>/<style> … </…>
+                tag = m.group(1).lower()
+                self.handle_starttag(tag, m.group(2))
+                if self.current is not None and m.group(3):
+                    self.handle_data(m.group(3))
+                self.handle_endtag(tag)
+            elif m.group(5):
+                tag = m.group(5).lower()
+                if m.group(4):
+                    self.handle_endtag(tag)
+                else:
+                    self.handle_starttag(tag, m.group(6))
+        if self.current is not None and pos < len(content):
+            self.handle_data(html.unescape(content[pos:]))
+
+    def handle_starttag(self, tag: str, attr_text: str) -> None:
+        # Attributes are only parsed where they matter (ids, heading flags): most tags have none.
+        a = _attrs(attr_text) if ("id" in attr_text or "data-" in attr_text) else {}
         h = self.current
         if h is not None:
             if tag in _VOID:
@@ -115,10 +161,20 @@ class _Collector(HTMLParser):
 
 def toc_items(content: str, min_depth: int = 1, max_depth: int = 6) -> list[_Heading]:
     """The headings h<min_depth>..h<max_depth> of `content`, in document order."""
-    parser = _Collector(_HEADINGS[max(min_depth, 1) - 1:max_depth])
-    parser.feed(content)
-    parser.close()
-    return parser.headings
+    if not _ANY_HEADING.search(content):
+        return []
+    levels = _HEADINGS[max(min_depth, 1) - 1:max_depth]
+    collector = _Collector(levels)
+    # Fast path (rendered Markdown): when every heading carries its own id, ancestors cannot
+    # change anything, so only the headings themselves need reading.
+    if not _NOT_MARKUP.search(content):
+        found = [m for m in _HEADING.finditer(content) if f"h{m.group(1)}" in levels]
+        if all(_attrs(m.group(2)).get("id") for m in found):
+            for m in found:
+                collector.feed(m.group(0))
+            return collector.headings
+    collector.feed(content)
+    return collector.headings
 
 
 def _truncate(items: list[_Heading], max_items: float) -> list[_Heading]:

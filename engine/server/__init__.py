@@ -53,16 +53,13 @@ def serve(engine_factory: Callable[[], Any], site_dir: str | os.PathLike[str], *
             return
         raw = getattr(getattr(engine, "config", None), "raw", {}) or {}
         server.root = raw.get("root", "/") or "/"
-        layout = _layout_for(engine, site, config_files)
-        server.layout = layout
-        if server._watcher is not None:
-            server._watcher.set_layout(layout)
+        server.set_layout(_layout_for(engine, site, config_files))
 
     builder = EngineBuilder(engine_factory, on_engine=follow)
     first_error: BaseException | None = None
     try:
         builder.engine = engine_factory()
-    except EngineError as exc:
+    except Exception as exc:  # noqa: BLE001 - reported by the first build, shown in the overlay
         first_error = exc
     engine = builder.engine
     raw = getattr(getattr(engine, "config", None), "raw", {}) or {}

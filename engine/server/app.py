@@ -92,11 +92,12 @@ class EngineBuilder:
 class DevServer:
     """The `pyhexo server` runtime. `start()` binds and builds, `serve_forever()` blocks.
 
-    `watch` is a `WatchLayout` (None: no watching). With `static_dir`, files are served from that
-    directory as they are: no builder call, no watching, no live reload.
+    `watch_roots` is a `WatchLayout`: the directories to watch and how to classify what changes
+    under them (None: no watching; `request_rebuild` still works). With `static_dir`, files are
+    served from that directory as they are: no builder call, no watching, no live reload.
     """
 
-    def __init__(self, builder: Callable[..., Any] | None, watch: WatchLayout | None = None, *,
+    def __init__(self, builder: Callable[..., Any] | None, watch_roots: WatchLayout | None = None, *,
                  host: str = "127.0.0.1", port: int = 4000, root: str = "/",
                  static_dir: str | os.PathLike[str] | None = None, log: bool = False,
                  quiet: float = 0.05, max_wait: float = 2.0, heartbeat: float = 15.0,
@@ -104,7 +105,7 @@ class DevServer:
         if builder is None and static_dir is None:
             raise ValueError("DevServer needs a builder or a static_dir")
         self._builder = _adapt_builder(builder) if builder is not None else None
-        self.layout = watch
+        self.layout = watch_roots
         self.host = host
         self.requested_port = port
         self.static_dir = Path(static_dir) if static_dir is not None else None
@@ -206,6 +207,12 @@ class DevServer:
 
     def __exit__(self, *exc) -> None:
         self.shutdown()
+
+    def set_layout(self, layout: WatchLayout) -> None:
+        """Watch another layout from now on (the config named another theme or source_dir)."""
+        self.layout = layout
+        if self._watcher is not None:
+            self._watcher.set_layout(layout)
 
     # -- port handling ----------------------------------------------------------------------------
     def _bind(self) -> DevHTTPServer:

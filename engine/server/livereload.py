@@ -275,7 +275,7 @@ CLIENT_JS = r"""/* pyhexo live reload: served by `pyhexo server` only, never wri
       if (pageVersion && d.version && d.version !== pageVersion) return reload();
       if (d.error) showOverlay(d.error); else hideOverlay();
     });
-    source.addEventListener("reload", function () { if (window.__pyhexoDebug) console.log("pyhexo reload " + performance.now()); hideOverlay(); reload(); });
+    source.addEventListener("reload", function () { hideOverlay(); reload(); });
     source.addEventListener("css", function (ev) {
       var d = parse(ev);
       hideOverlay();

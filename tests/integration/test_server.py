@@ -85,7 +85,7 @@ def make_server(tmp_path):
         kw.setdefault("out", open(os.devnull, "w"))
         kw.setdefault("err", open(os.devnull, "w"))
         srv = DevServer(builder if builder is not None or "static_dir" in kw else FakeBuilder(),
-                        kw.pop("watch", None), **kw)
+                        kw.pop("watch_roots", None), **kw)
         srv.start()
         servers.append(srv)
         return srv
@@ -208,6 +208,19 @@ def test_script_injected_only_into_html_and_never_stored(server, tmp_path):
     assert status == 200 and headers["content-type"].startswith("text/javascript")
     for needle in (b"EventSource", b"sessionStorage", b"visibilitychange", b"pyhexo-error-overlay"):
         assert needle in js
+
+
+def test_path_outputs_are_read_and_follow_the_file(make_server, tmp_path):
+    asset = tmp_path / "src.png"
+    asset.write_bytes(b"\x89PNG one")
+    builder = FakeBuilder({"index.html": b"<body>x</body>", "img/a.png": asset})
+    srv = make_server(builder)
+    assert get(srv, "/img/a.png")[2] == b"\x89PNG one"
+    asset.write_bytes(b"\x89PNG two!")        # a new size: the next build re-reads it
+    srv.request_rebuild(one_change("source/img/a.png"))
+    assert srv.wait_for_builds(2, TIMEOUT)
+    assert srv.builds[-1].changed == ("img/a.png",)
+    assert get(srv, "/img/a.png")[2] == b"\x89PNG two!"
 
 
 def test_page_without_body_tag_gets_script_appended(make_server):
@@ -628,7 +641,7 @@ def _layout(site: Path) -> WatchLayout:
 
 def test_burst_of_writes_gives_one_rebuild(make_server, watched_site):
     builder = FakeBuilder()
-    srv = make_server(builder, watch=_layout(watched_site))
+    srv = make_server(builder, watch_roots=_layout(watched_site))
     posts = watched_site / "source" / "_posts"
     t0 = time.monotonic()
     for i in range(50):                                  # 50 writes spread over ~200 ms
@@ -644,7 +657,7 @@ def test_burst_of_writes_gives_one_rebuild(make_server, watched_site):
 
 def test_noise_does_not_rebuild_and_config_does(make_server, watched_site):
     builder = FakeBuilder()
-    srv = make_server(builder, watch=_layout(watched_site))
+    srv = make_server(builder, watch_roots=_layout(watched_site))
     posts = watched_site / "source" / "_posts"
     (posts / ".a.md.swp").write_text("x")
     (posts / "a.md~").write_text("x")
@@ -662,7 +675,7 @@ def test_noise_does_not_rebuild_and_config_does(make_server, watched_site):
 def test_save_to_sse_reload_latency(make_server, watched_site):
     """Save a file, get the reload event: well inside the 100 ms budget with a fast builder."""
     builder = FakeBuilder()
-    srv = make_server(builder, watch=_layout(watched_site))
+    srv = make_server(builder, watch_roots=_layout(watched_site))
     sse = SSEClient(srv.port)
     try:
         assert sse.next()[0] == "hello"

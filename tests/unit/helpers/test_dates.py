@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import call, make_ctx, route_json
+from ._oracle import call, make_ctx, route_json
 from engine.helpers.dates import Moment
-from oracle_routes import SITE_CALLS, SITES, all_routes
+from ._oracle import SITE_CALLS, SITES, all_routes
 
 
 @pytest.mark.parametrize("site,route", all_routes(("post", "page")))

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import call, make_ctx, route_json
-from oracle_routes import all_routes
+from ._oracle import call, make_ctx, route_json
+from ._oracle import all_routes
 
 
 @pytest.mark.parametrize("site,route", all_routes())

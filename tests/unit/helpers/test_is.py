@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import call, make_ctx, route_json
+from ._oracle import call, make_ctx, route_json
 from engine.model import PageData
-from oracle_routes import all_routes
+from ._oracle import all_routes
 
 NAMES = {"home": "is_home", "home_first_page": "is_home_first_page", "post": "is_post",
          "page": "is_page", "archive": "is_archive", "year": "is_year", "month": "is_month",

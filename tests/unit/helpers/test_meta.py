@@ -6,9 +6,9 @@ from datetime import datetime, timezone
 import pytest
 
 import engine
-from conftest import call, make_ctx, route_json
+from ._oracle import call, make_ctx, route_json
 from engine.model import PageData
-from oracle_routes import SITES, all_routes
+from ._oracle import SITES, all_routes
 
 
 @pytest.mark.parametrize("site,route", all_routes(("post", "page")))

@@ -5,10 +5,10 @@ import logging
 
 import pytest
 
-from conftest import call, make_ctx, route_json
+from ._oracle import call, make_ctx, route_json
 from engine.extend import Extend
 from engine.helpers import register_builtin_helpers
-from oracle_routes import SITE_CALLS, SITES
+from ._oracle import SITE_CALLS, SITES
 
 
 @pytest.mark.parametrize("site", SITES)

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import call, make_ctx, make_engine, route_json
+from ._oracle import call, make_ctx, make_engine, route_json
 from engine.errors import EngineError
-from oracle_routes import SITE_CALLS
+from ._oracle import SITE_CALLS
 
 
 def test_markdown_uses_the_engine_renderer():

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import call, make_ctx, route_json
-from oracle_routes import SITE_CALLS, site_cases
+from ._oracle import call, make_ctx, route_json
+from ._oracle import SITE_CALLS, site_cases
 
 KEYS = ("css", "css_multi", "js", "link_to", "link_to_internal", "mail_to", "image_tag",
         "favicon_tag", "feed_tag", "gravatar")

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import call, make_ctx, route_json
-from oracle_routes import SITE_CALLS, all_routes, site_cases
+from ._oracle import call, make_ctx, route_json
+from ._oracle import SITE_CALLS, all_routes, site_cases
 
 KEYS = ("number_format", "number_format_opts", "titlecase", "escape_html", "strip_html", "truncate",
         "word_wrap")

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import call, make_ctx, route_json
-from oracle_routes import all_routes
+from ._oracle import call, make_ctx, route_json
+from ._oracle import all_routes
 
 
 @pytest.mark.parametrize("site,route", all_routes(("post", "page")))
@@ -52,3 +52,19 @@ def test_ids_from_ancestors_unnumbered_and_no_headings(ctx):
     assert '<a class="toc-link" href="#y"><span class="toc-number">2.</span>' in out
     assert '<a class="toc-link"><span class="toc-number">3.</span> <span class="toc-text">No id' in out
     assert call(ctx, "toc", "<p>nothing</p>") == ""
+
+
+def test_headings_in_comments_and_scripts_are_not_headings(ctx):
+    html = ('<!-- <h1 id="c">Commented</h1> --><script>var s = "<h1 id=s>S</h1>";</script>'
+            '<h1 id="real">Real &amp; <code>x</code></h1>')
+    assert call(ctx, "toc", html) == (
+        '<ol class="toc"><li class="toc-item toc-level-1"><a class="toc-link" href="#real">'
+        '<span class="toc-number">1.</span> <span class="toc-text">Real &amp; x</span></a></li></ol>')
+
+
+def test_fast_and_full_paths_agree(ctx):
+    from engine.helpers.toc import toc_items
+    content = make_ctx("feature-site", "2024/01/18/headings/index.html").page.content
+    fast = [(h.level, h.id, h.text) for h in toc_items(content)]
+    full = [(h.level, h.id, h.text) for h in toc_items("<!---->" + content)]
+    assert fast == full and len(fast) == 11

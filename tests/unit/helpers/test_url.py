@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import call, make_ctx, route_json
-from oracle_routes import SITE_CALLS, all_routes, site_cases
+from ._oracle import call, make_ctx, route_json
+from ._oracle import SITE_CALLS, all_routes, site_cases
 
 KEYS = ("url_for_rel", "url_for_abs", "url_for_index", "url_for_ext", "relative_url", "full_url_for")
 

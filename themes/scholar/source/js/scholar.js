@@ -66,11 +66,27 @@
     if (wide.addEventListener) wide.addEventListener('change', apply);
   }
 
+  // Keyboard users must be able to scroll wide code, tables and formulas (WCAG 2.1.1).
+  function setupScrollables() {
+    var mark = function () {
+      document.querySelectorAll('figure.highlight table, .prose > table, .prose > pre, math[display=block]').forEach(function (el) {
+        if (el.scrollWidth > el.clientWidth + 1) {
+          if (!el.hasAttribute('tabindex')) el.setAttribute('tabindex', '0');
+        } else if (el.getAttribute('tabindex') === '0') {
+          el.removeAttribute('tabindex');
+        }
+      });
+    };
+    mark();
+    window.addEventListener('resize', mark);
+  }
+
   function ready() {
     setupToggle();
     setupCopy();
     setupEmail();
     setupToc();
+    setupScrollables();
     window.addEventListener('beforeprint', function () {
       document.querySelectorAll('details').forEach(function (d) { d.open = true; });
     });
