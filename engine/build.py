@@ -58,6 +58,8 @@ def run_build(engine: "Engine") -> BuildResult:
     timer = _Timer()
     log = ErrorList()
     log.errors.extend(engine.startup_errors)
+    log.warnings.extend(engine.startup_warnings)
+    engine.warn = log.warn
     raw = engine.config.raw
 
     scan = engine.scan()
@@ -143,6 +145,7 @@ def run_build(engine: "Engine") -> BuildResult:
     failed_sources.update(f"{engine.source_display}/{d.source}" for d in
                           [*site.posts, *site.pages] if id(d) in failed_docs)
     sources = {r.path: r.source for r in routes if r.source and r.path in outputs}
+    engine.warn = None
     return BuildResult(outputs, log.errors, log.warnings, next(_build_ids), timer.timings, keep,
                        failed_sources, sources, site, routes)
 

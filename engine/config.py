@@ -239,6 +239,10 @@ class Config:
     raw: dict[str, Any]
     theme_config: dict[str, Any] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    # Problems worth one line at startup that do not stop the build (e.g. the theme fallback);
+    # `Engine` reports them as warnings.
+    warnings: list[ConfigError] = field(default_factory=list)
+    _theme: tuple[Path | None, bool] | None = field(default=None, repr=False, compare=False)
 
     def __getitem__(self, key: str) -> Any:
         return self.raw[key]
@@ -264,11 +268,20 @@ class Config:
 
     @property
     def theme_dir(self) -> Path | None:
-        """`themes/<theme>/` in the site, if it exists (bundled themes are resolved elsewhere)."""
-        if not self.theme_name:
-            return None
-        path = self.site_dir / "themes" / self.theme_name
-        return path if path.is_dir() else None
+        """The theme folder the build uses: `themes/<theme>/` in the site when it exists and is a
+        Jinja2 theme, else the bundled default theme (`theme_fallback` is then True and
+        `warnings` says why). None only if neither exists."""
+        return self._resolve_theme()[0]
+
+    @property
+    def theme_fallback(self) -> bool:
+        """True when `theme_dir` is the bundled theme standing in for the configured one."""
+        return self._resolve_theme()[1]
+
+    def _resolve_theme(self) -> tuple[Path | None, bool]:
+        if self._theme is None:
+            self._theme = _resolve_theme_dir(self)
+        return self._theme
 
     @property
     def tz(self) -> ZoneInfo | None:
@@ -282,6 +295,57 @@ class Config:
     @property
     def root(self) -> str:
         return str(self.raw["root"])
+
+
+def _resolve_theme_dir(config: Config) -> tuple[Path | None, bool]:
+    """(theme folder, is the bundled fallback). Adds one warning to `config.warnings` when the
+    configured theme cannot be used."""
+    from engine.resources import DEFAULT_THEME, bundled_theme_dir
+    name = config.theme_name
+    source = _display_path(config.files[0], config.site_dir) if config.files else "_config.yml"
+    reason = None
+    if name:
+        path = config.site_dir / "themes" / name
+        if not path.is_dir():
+            reason = f"theme '{name}' not found in themes/"
+        elif _non_jinja_theme(path):
+            reason = (f"theme '{name}' has no Jinja2 views (themes/{name}/layout/ holds "
+                      f"{_view_kinds(path)} templates, a Hexo theme pyhexo cannot render)")
+        else:
+            return path, False
+    else:
+        reason = "no `theme:` is set"
+    fallback = bundled_theme_dir(DEFAULT_THEME)
+    if fallback is None:
+        return None, False
+    if name == DEFAULT_THEME and not (config.site_dir / "themes" / name).exists():
+        return fallback, False      # `theme: scholar` without a copy: the bundled one, silently
+    config.warnings.append(ConfigError(
+        f"{reason}; using the bundled '{DEFAULT_THEME}' theme", path=source,
+        hint=f"set `theme: {DEFAULT_THEME}` to silence this, or put a Jinja2 theme in "
+             f"themes/{name or '<name>'}/layout/"))
+    return fallback, True
+
+
+_JINJA_EXTS = (".html", ".j2", ".njk", ".jinja")
+
+
+def _layout_files(theme_dir: Path) -> list[Path]:
+    layout = theme_dir / "layout"
+    if not layout.is_dir():
+        return []
+    return [p for p in layout.rglob("*") if p.is_file() and not p.name.startswith(".")]
+
+
+def _non_jinja_theme(theme_dir: Path) -> bool:
+    """A theme whose layout/ has views, none of them Jinja2 (EJS, Pug, Swig... from Hexo)."""
+    files = _layout_files(theme_dir)
+    return bool(files) and not any(p.suffix in _JINJA_EXTS for p in files)
+
+
+def _view_kinds(theme_dir: Path) -> str:
+    kinds = sorted({p.suffix.lstrip(".") or p.name for p in _layout_files(theme_dir)})
+    return "/".join(kinds[:3]) if kinds else "no"
 
 
 def _zone(name: Any) -> ZoneInfo | None:
@@ -403,10 +467,14 @@ def load_config(site_dir: Path | str, config_files: Sequence[str] | str | None =
 def _load_theme_config(config: Config, site_theme_config: Any) -> dict[str, Any]:
     """theme `_config.yml` < site `_config.<theme>.yml` < site `theme_config:` (deep merge)."""
     merged: dict[str, Any] = {}
+    theme_dir = config.theme_dir
     name = config.theme_name
+    if config.theme_fallback and theme_dir is not None:
+        # The configured theme's `_config.<name>.yml` belongs to that theme; the stand-in reads
+        # its own. The site's `theme_config:` still applies.
+        name = theme_dir.name
     if not name:
         return merged
-    theme_dir = config.theme_dir
     if theme_dir is not None:
         for candidate in ("_config.yml", "_config.yaml"):
             if (theme_dir / candidate).is_file():

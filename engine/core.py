@@ -30,6 +30,10 @@ class Engine:
         self.debug = debug
         self.config = load_config(self.site_dir, self.config_files)
         self.startup_errors: list[EngineError] = []
+        self.startup_warnings: list[EngineError] = []
+        # Set by a running build so stages can report warnings; None outside a build.
+        self.warn = None
+        self.startup_warnings: list[EngineError] = list(self.config.warnings)
         from engine.parallel import default_workers
         self.concurrency = default_workers()
         self.source_assets: list[SourceFile] = []

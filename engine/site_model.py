@@ -71,8 +71,23 @@ def _category_paths(value: Any) -> list[list[str]]:
 
 
 def _mtime(sf: SourceFile, tz) -> datetime:
-    return datetime.fromtimestamp(sf.mtime, tz=timezone.utc).astimezone(tz) if tz else \
-        datetime.fromtimestamp(sf.mtime).astimezone()
+    return _from_timestamp(sf.mtime, tz)
+
+
+def _from_timestamp(ts: float, tz) -> datetime:
+    return datetime.fromtimestamp(ts, tz=timezone.utc).astimezone(tz) if tz else \
+        datetime.fromtimestamp(ts).astimezone()
+
+
+def _created(sf: SourceFile, tz) -> datetime:
+    """Hexo dates an undated file by its creation time; where the OS does not record one (Linux
+    with Python < 3.12) the modification time is the closest stable stand-in."""
+    try:
+        st = sf.path.stat()
+        born = getattr(st, "st_birthtime", None)
+    except OSError:
+        born = None
+    return _from_timestamp(born, tz) if born else _mtime(sf, tz)
 
 
 def _date_field(fm: dict, key: str, tz, shown: str, text: str) -> datetime | None:
@@ -110,7 +125,11 @@ def load_document(engine: "Engine", sf: SourceFile) -> Document:
         named = date_from_filename(sf.rel, str(raw.get("new_post_name") or ":title.md"))
         date = parse_date(named, tz) if named is not None else None
     if date is None:
-        date = _mtime(sf, tz)
+        date = _created(sf, tz)
+        if kind == "post" and engine.warn is not None:
+            engine.warn(SourceError("post has no date: using the file's creation time, so its URL "
+                                    "can change on another machine", path=shown, line=1,
+                                    hint="add `date: YYYY-MM-DD HH:mm:ss` to the front-matter"))
     updated = _date_field(fm, "updated", tz, shown, text)
     if updated is None:
         option = raw.get("updated_option", "mtime")

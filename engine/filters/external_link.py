@@ -7,6 +7,7 @@ untouched, as are links that already have a `target`, and hosts listed in `exclu
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -41,7 +42,7 @@ def add_external_targets(html: str, config: dict) -> str:
         url = href.group(2).strip()
         if not url.lower().startswith(("http://", "https://", "//")):
             return m.group(0)
-        host = (urlsplit(url).hostname or "").lower()
+        host = _host(url)
         if not host or host in excluded:
             return m.group(0)
         rel = _REL.search(attrs)
@@ -55,6 +56,14 @@ def add_external_targets(html: str, config: dict) -> str:
         return f'<a target="_blank" rel="noopener"{attrs}>'
 
     return _A_TAG.sub(fix, html)
+
+
+@lru_cache(maxsize=4096)
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:   # a malformed URL such as 'http://[x' is not ours to fix here
+        return ""
 
 
 def external_link_filter(html: str, route=None, engine=None, **_: Any) -> str | None:

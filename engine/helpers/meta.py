@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import engine

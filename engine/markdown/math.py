@@ -30,9 +30,8 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from functools import lru_cache
+from html import escape as escape_html
 from typing import Any, Match
-
-from ..text import escape_html
 
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 ENGINES = frozenset({"mathml"})
@@ -72,27 +71,29 @@ class MathWarning:
 
 # display first; a `$` inside `$$…$$` is allowed, a blank line never is (paragraph text has none)
 INLINE_MATH_PATTERN = (
-    r"\$\$(?P<math_display>(?:[^\\$]|\\[\s\S]|\$(?!\$))+?)\$\$"
-    r"|\$(?![\s$])(?P<math_inline>(?:[^\\$]|\\[\s\S])+?)(?<!\s)\$(?!\d)"
+    r"\$\$(?P<math_display_tex>(?:[^\\$]|\\[\s\S]|\$(?!\$))+?)\$\$"
+    r"|\$(?![\s$])(?P<math_inline_tex>(?:[^\\$]|\\[\s\S])+?)(?<!\s)\$(?!\d)"
 )
 # a line starting with `$$` .. a line ending with `$$`, no blank line in between
 BLOCK_MATH_PATTERN = (
-    r"^ {0,3}\$\$(?P<math_block>(?:[^\\$\n]|\\[^\n]|\\(?=\n)|\$(?!\$)|\n(?![ \t]*\n))+?)"
+    r"^ {0,3}\$\$(?P<math_block_tex>(?:[^\\$\n]|\\[^\n]|\\(?=\n)|\$(?!\$)|\n(?![ \t]*\n))+?)"
     r"\$\$[ \t]*(?:\n|\Z)"
 )
 
 
 def parse_inline_math(inline: Any, m: Match[str], state: Any) -> int:
-    tex = m.group("math_display")
+    tex = m.group("math_display_tex")
     display = tex is not None
     if not display:
-        tex = m.group("math_inline")
+        tex = m.group("math_inline_tex")
+    elif not tex.strip():
+        return 0  # `$$ $$` is not a formula; mistune keeps the `$` as text and moves on
     state.append_token({"type": "math", "raw": m.group(0), "attrs": {"tex": tex, "display": display}})
     return m.end()
 
 
 def parse_block_math(block: Any, m: Match[str], state: Any) -> int:
-    tex = m.group("math_block")
+    tex = m.group("math_block_tex")
     if not tex.strip():
         return 0  # `$$ $$`: not maths, the line stays paragraph text
     state.append_token({"type": "math_block", "raw": m.group(0).strip(), "attrs": {"tex": tex, "display": True}})

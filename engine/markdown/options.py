@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .math import math_enabled
+
 
 def _flag(value: Any, default: bool) -> bool:
     return default if value is None else bool(value)
@@ -34,6 +36,8 @@ class MarkedOptions:
     relative_link: bool = False
     trailing_index: bool = True
     trailing_html: bool = True
+    # site-level `math:` switch (engine.markdown.math): `$…$` / `$$…$$` -> MathML
+    math: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -81,5 +85,6 @@ class MarkedOptions:
             relative_link=bool(cfg.get("relative_link")),
             trailing_index=_flag(pretty.get("trailing_index"), True),
             trailing_html=_flag(pretty.get("trailing_html"), True),
+            math=math_enabled(cfg),
             extra=dict(m),
         )

@@ -21,6 +21,8 @@ from mistune.plugins.table import table
 from mistune.plugins.task_lists import task_lists
 from mistune.plugins.formatting import strikethrough
 
+from .math import install_math
+
 # marked's GFM url rule, simplified: the domain group in marked is immediately followed by
 # [^\s<]*, so the whole match always runs to the next whitespace or '<'.
 GFM_URL_PATTERN = r"(?i:(?:https?://|ftp://|www\.))[a-zA-Z0-9\-][^\s<]*"
@@ -101,7 +103,7 @@ class HexoMarkdown(mistune.Markdown):
         return self.renderer(state.tokens, state)  # type: ignore[misc]
 
 
-def build_markdown(renderer: Any, *, breaks: bool, autolink: bool) -> HexoMarkdown:
+def build_markdown(renderer: Any, *, breaks: bool, autolink: bool, math: bool = False) -> HexoMarkdown:
     inline = HexoInlineParser(hard_wrap=breaks)
     if autolink:
         inline.register("gfm_url", GFM_URL_PATTERN, HexoInlineParser.parse_gfm_url,
@@ -111,4 +113,6 @@ def build_markdown(renderer: Any, *, breaks: bool, autolink: bool) -> HexoMarkdo
     table(md)
     strikethrough(md)
     task_lists(md)  # token rewrite only; our renderer is not NAME == "html"
+    if math:  # off: no `$` rule at all, so no cost and marked's plain-text dollars
+        install_math(md)
     return md

