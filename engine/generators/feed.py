@@ -118,6 +118,8 @@ def feed_specs(opts: Mapping[str, Any]) -> list[FeedSpec]:
     paths = [str(p) for p in _as_list(opts.get("path"))]
     if len(paths) != len(types):
         paths = [DEFAULT_PATHS[t] for t in types] if len(types) > 1 or not paths else paths[:1]
+    if types == ["rss2"] and paths == ["atom.xml"]:
+        paths = ["rss2.xml"]   # the config defaults fill in atom.xml; an RSS-only feed keeps its name
     templates = [str(t) for t in _as_list(opts.get("template"))]
     if len(templates) != len(types):
         templates = [""] * len(types)

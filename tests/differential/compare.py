@@ -198,9 +198,15 @@ def restore_mtimes(site_dir: Path, oracle: SiteOutput) -> None:
     if not per_source:
         return
     common = Counter(per_source.values()).most_common(1)[0][0]
+    # Files without `date:` get Hexo's birthtime, i.e. "now" on a fresh copy. Linux exposes no
+    # birthtime, so pyhexo uses the mtime: give those files a fresh mtime, as a checkout would.
+    # Their `updated` then differs from the oracle's (allow-listed with this reason).
+    dateless = dateless_sources(site_dir)
+    now = time.time()
     for p in src.rglob('*'):
         if p.is_file():
-            ts = per_source.get(p.relative_to(src).as_posix(), common)
+            rel = p.relative_to(src).as_posix()
+            ts = now if rel in dateless else per_source.get(rel, common)
             os.utime(p, (ts, ts))
 
 
