@@ -1,0 +1,214 @@
+"""`pyhexo config [key] [value]`: read a config value, or set one in `_config.yml` keeping the
+file's comments, key order, quoting and indentation (ruamel.yaml round trip).
+
+Keys are dotted paths (`deploy.branch`, `theme_config.profile.name`); setting a key whose parents
+do not exist creates them. Values are read as YAML (`10` is a number, `true` a boolean, `[a, b]`
+a list, `null` null); quote them for a string (`'10'`). JSON config files are rewritten as JSON.
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from engine.errors import ConfigError
+
+_MISSING = object()
+
+
+def split_key(key: str) -> list[str]:
+    parts = [p for p in str(key).strip().split(".")]
+    if not key or any(p == "" for p in parts):
+        raise ConfigError(f"invalid key '{key}'", hint="keys look like `title` or `deploy.branch`")
+    return parts
+
+
+def lookup(data: Any, key: str, default: Any = _MISSING) -> Any:
+    """`data['a']['b']` for 'a.b'; list items by index ('menu.0')."""
+    cur = data
+    for part in split_key(key):
+        if isinstance(cur, dict) and part in cur:
+            cur = cur[part]
+        elif isinstance(cur, list) and part.isdigit() and int(part) < len(cur):
+            cur = cur[int(part)]
+        else:
+            if default is _MISSING:
+                raise KeyError(key)
+            return default
+    return cur
+
+
+def parse_value(text: str) -> Any:
+    """A command-line value as YAML would read it ('' stays an empty string)."""
+    if text == "":
+        return ""
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+    if isinstance(value, (dict, list, str, int, float, bool)) or value is None:
+        return value
+    return text   # dates and other YAML types: keep the user's text
+
+
+def format_value(value: Any) -> str:
+    """How `pyhexo config key` prints a value: scalars plainly, mappings and lists as YAML."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return yaml.safe_dump(_plain(value), allow_unicode=True, sort_keys=False,
+                              default_flow_style=False).rstrip("\n")
+    return str(value)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def _detect_indent(text: str) -> tuple[int, int, int]:
+    """(mapping indent, sequence indent, sequence dash offset) the file mostly uses."""
+    maps: Counter[int] = Counter()
+    seqs: Counter[int] = Counter()
+    prev_indent: int | None = None
+    prev_opens = False
+    for line in text.splitlines():
+        stripped = line.lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(line) - len(stripped)
+        if prev_opens and prev_indent is not None and indent >= prev_indent:
+            step = indent - prev_indent
+            if stripped.startswith("- "):
+                seqs[step] += 1
+            elif step > 0:
+                maps[step] += 1
+        prev_indent = indent
+        prev_opens = bool(re.search(r":\s*(#.*)?$", stripped)) and not stripped.startswith("- ")
+    mapping = maps.most_common(1)[0][0] if maps else 2
+    offset = seqs.most_common(1)[0][0] if seqs else 0
+    return mapping, offset + 2, offset
+
+
+def _yaml(text: str):
+    from ruamel.yaml import YAML
+    y = YAML(typ="rt")
+    y.preserve_quotes = True
+    y.width = 4096
+    mapping, sequence, offset = _detect_indent(text)
+    y.indent(mapping=mapping, sequence=max(sequence, offset + 2), offset=offset)
+    return y
+
+
+def config_file_for(site_dir: Path, config_files: list[str] | None = None) -> Path:
+    """The file `config key value` writes: the first `--config` file, else `_config.yml`."""
+    site_dir = Path(site_dir)
+    if config_files:
+        p = Path(config_files[0])
+        return p if p.is_absolute() else site_dir / p
+    yml = site_dir / "_config.yml"
+    if not yml.exists() and (site_dir / "_config.yaml").exists():
+        return site_dir / "_config.yaml"
+    return yml
+
+
+def set_value(path: Path, key: str, value: Any) -> tuple[Any, Any]:
+    """Set `key` to `value` in the file at `path` (created if missing); returns (old, new).
+    Everything else in the file is kept as written."""
+    parts = split_key(key)
+    path = Path(path)
+    text = path.read_text("utf-8-sig") if path.exists() else ""
+    if path.suffix.lower() == ".json":
+        data = json.loads(text) if text.strip() else {}
+        old = _assign(data, parts, value, key)
+        _atomic_write(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return old, value
+    from ruamel.yaml.error import YAMLError
+    y = _yaml(text)
+    try:
+        data = y.load(text) if text.strip() else None
+    except YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        raise ConfigError(f"cannot edit {path.name}: invalid YAML ({getattr(err, 'problem', err)})",
+                          path=path.name, line=mark.line + 1 if mark else None) from None
+    if data is None:
+        from ruamel.yaml.comments import CommentedMap
+        data = CommentedMap()
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path.name} is not a mapping of keys to values", path=path.name)
+    old = _assign(data, parts, value, key)
+    buf = io.StringIO()
+    y.dump(data, buf)
+    _atomic_write(path, _keep_cosmetics(text, buf.getvalue()))
+    return old, value
+
+
+_FLOW_SPACE = re.compile(r"\s*([{}\[\],])\s*")
+
+
+def _keep_cosmetics(before: str, after: str) -> str:
+    """ruamel re-spaces flow collections (`{ a: 1 }` -> `{a: 1}`): keep the original line where
+    the only difference is that spacing, provided the result still reads the same."""
+    import difflib
+    old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    out: list[str] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if tag == "replace" and i2 - i1 == j2 - j1 and all(
+                _FLOW_SPACE.sub(r"\1", a).rstrip() == _FLOW_SPACE.sub(r"\1", b).rstrip()
+                for a, b in zip(old[i1:i2], new[j1:j2])):
+            out.extend(old[i1:i2])
+        else:
+            out.extend(new[j1:j2])
+    merged = "".join(out)
+    if merged != after:
+        try:
+            if _plain(yaml.safe_load(merged)) != _plain(yaml.safe_load(after)):
+                return after
+        except yaml.YAMLError:
+            return after
+    return merged
+
+
+def _assign(data: dict, parts: list[str], value: Any, key: str) -> Any:
+    cur = data
+    for i, part in enumerate(parts[:-1]):
+        nxt = cur.get(part) if isinstance(cur, dict) else None
+        if nxt is None:
+            nxt = type(cur)() if isinstance(cur, dict) else {}
+            cur[part] = nxt
+        elif not isinstance(nxt, dict):
+            raise ConfigError(f"cannot set '{key}': '{'.'.join(parts[:i + 1])}' is "
+                              f"{type(nxt).__name__}, not a mapping")
+        cur = nxt
+    last = parts[-1]
+    old = cur.get(last, None)
+    cur[last] = value
+    return old
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
