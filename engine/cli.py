@@ -66,7 +66,49 @@ class AliasGroup(click.Group):
     aliases = {"g": "generate", "s": "server", "n": "new", "p": "publish"}
 
     def get_command(self, ctx: click.Context, name: str):
-        return super().get_command(ctx, self.aliases.get(name, name))
+        cmd = super().get_command(ctx, self.aliases.get(name, name))
+        if cmd is None and not name.startswith("-"):
+            cmd = self._plugin_commands(ctx).get(name)
+            engine = ctx.meta.get("pyhexo.engine")
+            if cmd is None and engine is not None:   # a broken plugin may be why it is missing
+                for err in engine.startup_errors:
+                    if type(err).__name__ == "PluginError":
+                        click.echo(f"WARN  {format_error(err)}", err=True)
+        return cmd
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = super().list_commands(ctx)
+        return names + sorted(n for n in self._plugin_commands(ctx) if n not in names)
+
+    def _plugin_commands(self, ctx: click.Context) -> dict[str, click.Command]:
+        """Commands plugins registered in `extend.commands` (docs/plugins.md), looked up lazily:
+        only when a name is not a built-in (or for --help) is an Engine built for `--cwd`, with
+        `--config`/`--safe` respected. Built-in names always win. Cached per invocation."""
+        if "pyhexo.plugin_commands" in ctx.meta:
+            return ctx.meta["pyhexo.plugin_commands"]
+        found: dict[str, click.Command] = {}
+        ctx.meta["pyhexo.plugin_commands"] = found
+        params = ctx.params
+        if params.get("safe"):
+            return found
+        site = Path(params.get("cwd") or ".")
+        config = params.get("config")
+        if not (site / "_config.yml").is_file() and not config:
+            return found          # not a site: nothing to load
+        try:
+            from engine.core import Engine
+            engine = Engine(site, [c.strip() for c in config.split(",") if c.strip()]
+                            if config else None, drafts=bool(params.get("draft")),
+                            debug=bool(params.get("debug")))
+        except Exception:         # a broken config is reported by the command that needs it
+            return found
+        ctx.meta["pyhexo.engine"] = engine
+        for cmd_name, cmd in engine.extend.commands.items():
+            if not isinstance(cmd, click.Command) and callable(cmd):
+                cmd = click.Command(cmd_name, callback=cmd, help=getattr(cmd, "__doc__", None))
+            if isinstance(cmd, click.Command):
+                found[cmd_name] = cmd
+        return found
 
 
 @click.group(cls=AliasGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -89,6 +131,23 @@ def _fail(opts: Options, err: BaseException) -> None:
     sys.exit(1)
 
 
+def _require_site(opts: Options) -> None:
+    """Commands that read or change a site refuse a folder that is not one (exit 1)."""
+    if opts.config_files or any((opts.cwd / n).is_file() for n in ("_config.yml", "_config.yaml",
+                                                                  "_config.json")):
+        return
+    _fail(opts, EngineError(f"{opts.cwd} is not a site folder (no _config.yml)",
+                            hint="run `pyhexo init <folder>` to make one, or pass --cwd <site>"))
+
+
+def _shown(path: Path) -> str:
+    """A path for messages: relative to the current directory when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 @cli.command("generate")
 @click.option("-w", "--watch", is_flag=True, help="Rebuild when files change.")
 @click.option("-f", "--force", is_flag=True, help="Rewrite every file (ignore the previous build).")
@@ -99,7 +158,15 @@ def _fail(opts: Options, err: BaseException) -> None:
 def generate_cmd(opts: Options, watch: bool, force: bool, bail: bool, concurrency: int | None,
                  deploy: bool) -> None:
     """Build the site into public/."""
+    _require_site(opts)
+    if concurrency is not None and concurrency < 1:
+        raise click.BadParameter("must be at least 1", param_hint="-c/--concurrency")
     code = _generate_once(opts, force=force, bail=bail, concurrency=concurrency)
+    if deploy:
+        if code == 0:
+            code = _deploy(opts)
+        else:
+            opts.report.info("Not deploying: the site has errors.")
     if watch:
         from engine.watch import watch_site
         opts.report.info("Watching for changes. Press Ctrl+C to stop.")
@@ -118,7 +185,8 @@ def _generate_once(opts: Options, *, force: bool, bail: bool, concurrency: int |
         if force:
             from engine.writer import MANIFEST_NAME
             (engine.cache_dir / MANIFEST_NAME).unlink(missing_ok=True)
-        result = engine.build()
+        with _progress(opts, "Building"):
+            result = engine.build()
         for w in result.warnings:
             opts.report.warn(w)
         for e in result.errors:
@@ -126,15 +194,20 @@ def _generate_once(opts: Options, *, force: bool, bail: bool, concurrency: int |
         if bail and result.errors:
             opts.report.info("Stopped: --bail and the site has errors; nothing written.")
             return 1
-        from engine.core import check_public_dir
+        from engine.clean import check_public_dir
         from engine.writer import write_outputs
         check_public_dir(engine)
-        stats = write_outputs(result.outputs, engine.public_dir, engine.cache_dir, result.keep,
-                              result.sources, result.failed_sources)
+        with _progress(opts, "Writing"):
+            stats = write_outputs(result.outputs, engine.public_dir, engine.cache_dir, result.keep,
+                                  result.sources, result.failed_sources)
     except EngineError as err:
         opts.report.error(err)
         return 1
     elapsed = time.perf_counter() - start
+    if opts.debug or elapsed >= 5:
+        stages = ", ".join(f"{k.replace('_', ' ')} {v:.2f} s" for k, v in result.timings.items())
+        if stages:
+            opts.report.info(f"Timing: {stages}")
     opts.report.info(f"{len(stats.written)} files written, {stats.unchanged} unchanged, "
                      f"{len(stats.removed)} removed, in {elapsed:.2f} s"
                      + (f" ({len(result.errors)} error(s))" if result.errors else ""))
@@ -168,6 +241,7 @@ def server_cmd(opts: Options, port: int, host: str, static: bool, log: bool,
 @pass_options
 def clean_cmd(opts: Options) -> None:
     """Remove generated files (public/) and the cache."""
+    _require_site(opts)
     from engine.clean import clean_site
     try:
         removed = clean_site(opts.engine())
@@ -177,13 +251,277 @@ def clean_cmd(opts: Options) -> None:
     opts.report.info(f"Removed {removed} generated file(s) and the cache.")
 
 
+@cli.command("init")
+@click.argument("folder", default=".", type=click.Path(file_okay=False))
+@click.option("-f", "--force", is_flag=True,
+              help="Use a folder that is not empty (existing files are kept).")
+@click.option("--no-clone", is_flag=True, hidden=True, help="Accepted for Hexo; pyhexo never clones.")
+@click.option("--no-install", is_flag=True, hidden=True, help="Accepted for Hexo; nothing to install.")
+@pass_options
+def init_cmd(opts: Options, folder: str, force: bool, no_clone: bool, no_install: bool) -> None:
+    """Create a new site in FOLDER (default: the current folder), offline."""
+    from engine.init_site import init_site
+    target = Path(folder)
+    target = target if target.is_absolute() else opts.cwd / target
+    try:
+        result = init_site(target, force=force)
+    except EngineError as err:
+        _fail(opts, err)
+        return
+    for rel in result.kept:
+        opts.report.info(f"Kept existing {rel}")
+    opts.report.info(f"Created a site in {_shown(result.site_dir)} ({len(result.created)} files).")
+    where = _shown(result.site_dir)
+    steps = ([f"cd {where}"] if where != "." else []) + ["pyhexo server"]
+    opts.report.info("Next: " + " && ".join(steps))
+
+
+@cli.command("new")
+@click.argument("words", nargs=-1)
+@click.option("-p", "--path", "path", help="File path, relative to the layout's folder "
+                                           "(_posts/, _drafts/ or source/).")
+@click.option("-s", "--slug", help="File name (slug) instead of the one made from the title.")
+@click.option("-r", "--replace", is_flag=True, help="Overwrite a file of the same name.")
+@pass_options
+def new_cmd(opts: Options, words: tuple[str, ...], path: str | None, slug: str | None,
+            replace: bool) -> None:
+    """Create a post, page or draft:  new [LAYOUT] "TITLE".
+
+    LAYOUT is post (default), page, draft, or any scaffold in scaffolds/."""
+    if len(words) > 2:
+        raise click.UsageError(f'too many arguments ({len(words)}): quote the title, e.g. '
+                               f'pyhexo new "{" ".join(words)}"')
+    if not words and not path:
+        raise click.UsageError('missing the title, e.g. pyhexo new "My First Post"')
+    layout = words[0] if len(words) == 2 else None
+    title = words[-1] if words else Path(path or "").stem
+    _require_site(opts)
+    from engine.config import load_config
+    from engine.scaffold import new_post
+    try:
+        config = load_config(opts.cwd, opts.config_files)
+        created = new_post(config, title, layout, slug=slug, path=path, replace=replace)
+    except EngineError as err:
+        _fail(opts, err)
+        return
+    opts.report.info(f"Created: {created.path}")
+
+
+@cli.command("publish")
+@click.argument("words", nargs=-1, required=True)
+@click.option("-r", "--replace", is_flag=True, help="Overwrite a post of the same name.")
+@pass_options
+def publish_cmd(opts: Options, words: tuple[str, ...], replace: bool) -> None:
+    """Move a draft to _posts/ with today's date:  publish [LAYOUT] FILENAME."""
+    if len(words) > 2:
+        raise click.UsageError("expected [LAYOUT] FILENAME")
+    layout = words[0] if len(words) == 2 else None
+    _require_site(opts)
+    from engine.config import load_config
+    from engine.scaffold import publish_draft
+    try:
+        config = load_config(opts.cwd, opts.config_files)
+        created = publish_draft(config, words[-1], layout, replace=replace)
+    except EngineError as err:
+        _fail(opts, err)
+        return
+    opts.report.info(f"Published: {created.path}")
+
+
+@cli.command("list")
+@click.argument("kind", type=click.Choice(["post", "page", "route", "tag", "category"]),
+                metavar="post|page|route|tag|category")
+@pass_options
+def list_cmd(opts: Options, kind: str) -> None:
+    """List the site's posts, pages, routes, tags or categories."""
+    _require_site(opts)
+    from engine.listing import listing, render
+    try:
+        with _progress(opts, "Loading"):
+            result = listing(opts.engine(), kind)
+    except EngineError as err:
+        _fail(opts, err)
+        return
+    render(result)
+    for err in result.errors:
+        opts.report.error(err)
+    sys.exit(1 if result.errors else 0)
+
+
+@cli.command("config")
+@click.argument("key", required=False)
+@click.argument("value", required=False)
+@pass_options
+def config_cmd(opts: Options, key: str | None, value: str | None) -> None:
+    """Show the config, one KEY (dotted: deploy.branch), or set KEY to VALUE in _config.yml.
+
+    VALUE is read as YAML: 10 is a number, true a boolean, [a, b] a list; quote it for a
+    string ('10'). Comments and key order in the file are kept."""
+    _require_site(opts)
+    from engine.config import load_config
+    from engine.site_config_edit import config_file_for, format_value, lookup, parse_value, set_value
+    try:
+        if value is None:
+            config = load_config(opts.cwd, opts.config_files)
+            if key is None:
+                click.echo(format_value(config.raw))
+                return
+            try:
+                found = lookup(config.raw, key)
+            except KeyError:
+                _fail(opts, EngineError(f"'{key}' is not set", hint="`pyhexo config` shows all keys"))
+                return
+            click.echo(format_value(found))
+            return
+        path = config_file_for(opts.cwd, opts.config_files)
+        old, new = set_value(path, key, parse_value(value))
+        load_config(opts.cwd, opts.config_files)      # the result must still load
+    except EngineError as err:
+        _fail(opts, err)
+        return
+    opts.report.info(f"{key}: {format_value(new)}" + (f" (was {format_value(old)})"
+                                                       if old is not None else "")
+                     + f"  [{_shown(path)}]")
+
+
+@cli.command("render")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the HTML to this file (default: standard output).")
+@click.option("--engine", "engine_name", default=None, help="Renderer: markdown (the only one).")
+@click.option("--pretty", is_flag=True, hidden=True, help="Accepted for Hexo (JSON output only).")
+@pass_options
+def render_cmd(opts: Options, files: tuple[str, ...], output: str | None,
+               engine_name: str | None, pretty: bool) -> None:
+    """Render Markdown FILES to HTML (front-matter removed, code highlighted)."""
+    if engine_name and engine_name.lower() not in ("markdown", "md", "marked"):
+        raise click.BadParameter(f"unknown renderer '{engine_name}' (use markdown)",
+                                 param_hint="--engine")
+    if output and len(files) > 1:
+        raise click.UsageError("-o/--output takes one input file")
+    from engine.render_file import render_markdown_file
+    try:
+        engine = opts.engine()
+        parts = [render_markdown_file(engine, _input_path(opts, f)) for f in files]
+    except EngineError as err:
+        _fail(opts, err)
+        return
+    html = "".join(parts)
+    if output:
+        out = Path(output)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(html, "utf-8")
+        opts.report.info(f"Rendered {files[0]} -> {_shown(out)}")
+    else:
+        click.echo(html, nl=False)
+
+
+def _input_path(opts: Options, name: str) -> Path:
+    path = Path(name)
+    if not path.is_absolute() and not path.exists() and (opts.cwd / path).exists():
+        return opts.cwd / path
+    return path
+
+
+@cli.command("deploy")
+@click.option("-g", "--generate", "generate_first", is_flag=True, help="Generate before deploying.")
+@click.option("--setup", is_flag=True, help="Only prepare .deploy_git/; push nothing.")
+@pass_options
+def deploy_cmd(opts: Options, generate_first: bool, setup: bool) -> None:
+    """Push public/ to the git branch set under `deploy:` in _config.yml."""
+    _require_site(opts)
+    if setup:
+        from engine.deploy import parse_deploy_config, setup_deploy_dir
+        try:
+            engine = opts.engine()
+            parse_deploy_config(engine.config.raw)
+            setup_deploy_dir(engine)
+        except EngineError as err:
+            _fail(opts, err)
+            return
+        opts.report.info("Prepared .deploy_git/")
+        return
+    if generate_first:
+        code = _generate_once(opts, force=False, bail=False, concurrency=None)
+        if code != 0:
+            opts.report.info("Not deploying: the site has errors.")
+            sys.exit(code)
+    sys.exit(_deploy(opts))
+
+
+def _deploy(opts: Options) -> int:
+    from engine.deploy import deploy
+    try:
+        engine = opts.engine()
+        with _progress(opts, "Deploying"):
+            results = deploy(engine, log=opts.report.info)
+    except EngineError as err:
+        opts.report.error(err)
+        return 1
+    pushed = sum(1 for r in results if r.commit)
+    opts.report.info(f"Deploy done: {pushed} branch(es) updated, "
+                     f"{len(results) - pushed} already up to date.")
+    return 0
+
+
+@cli.command("completion")
+@click.argument("shell", required=False, type=click.Choice(["bash", "zsh", "fish"]))
+def completion_cmd(shell: str | None) -> None:
+    """Print the shell completion script (bash, zsh or fish).
+
+    \b
+    bash:  eval "$(pyhexo completion bash)"      (add to ~/.bashrc)
+    zsh:   eval "$(pyhexo completion zsh)"       (add to ~/.zshrc)
+    fish:  pyhexo completion fish > ~/.config/fish/completions/pyhexo.fish"""
+    from click.shell_completion import get_completion_class
+    if shell is None:
+        shell = Path(os.environ.get("SHELL", "bash")).name
+        if shell not in ("bash", "zsh", "fish"):
+            raise click.UsageError("name the shell: pyhexo completion bash|zsh|fish")
+    cls = get_completion_class(shell)
+    if cls is None:   # pragma: no cover - click ships all three
+        raise click.UsageError(f"no completion for {shell}")
+    click.echo(cls(cli, {}, "pyhexo", "_PYHEXO_COMPLETE").source())
+
+
+class _Progress:
+    def __init__(self, opts: Options, label: str):
+        self.status = None
+        if opts.report.silent or not opts.report.color:
+            return
+        from rich.console import Console
+        self.console = Console(stderr=True)
+        self.label = label
+
+    def __enter__(self) -> "_Progress":
+        if self.console_ok():
+            self.start = time.perf_counter()
+            self.status = self.console.status(f"{self.label}...", spinner="dots")
+            self.status.start()
+        return self
+
+    def console_ok(self) -> bool:
+        return hasattr(self, "console")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.status is not None:
+            self.status.stop()
+
+
+def _progress(opts: Options, label: str) -> _Progress:
+    """A spinner with the step's name on stderr, on an interactive terminal only (never under
+    CI=true, NO_COLOR, a pipe, or --silent)."""
+    return _Progress(opts, label)
+
+
 @cli.command("version")
 def version_cmd() -> None:
     """Print versions."""
     import platform
     click.echo(f"pyhexo: {__version__}")
     click.echo(f"python: {platform.python_version()}")
-    for dist in ("mistune", "jinja2", "python-frontmatter", "watchdog", "pygments", "click"):
+    for dist in ("mistune", "jinja2", "python-frontmatter", "pyyaml", "ruamel.yaml", "watchdog",
+                 "pygments", "click", "rich"):
         try:
             from importlib.metadata import version
             click.echo(f"{dist}: {version(dist)}")

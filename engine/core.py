@@ -30,10 +30,9 @@ class Engine:
         self.debug = debug
         self.config = load_config(self.site_dir, self.config_files)
         self.startup_errors: list[EngineError] = []
-        self.startup_warnings: list[EngineError] = []
+        self.startup_warnings: list[EngineError] = list(self.config.warnings)
         # Set by a running build so stages can report warnings; None outside a build.
         self.warn = None
-        self.startup_warnings: list[EngineError] = list(self.config.warnings)
         from engine.parallel import default_workers
         self.concurrency = default_workers()
         self.source_assets: list[SourceFile] = []
@@ -105,7 +104,9 @@ class Engine:
                     log.error(err)
                     failed.add(id(doc))
                     continue
-                doc.content, doc.excerpt, doc.more = rendered
+                doc.content, doc.excerpt, doc.more, warnings = rendered
+                for w in warnings:
+                    log.warn(w)
                 mark_safe(doc)
             return failed
         for doc in docs:
@@ -122,6 +123,8 @@ class Engine:
                                       path=f"{self.source_display}/{doc.source}"))
                 failed.add(id(doc))
                 continue
+            for w in getattr(doc, "render_warnings", ()):
+                log.warn(w)
             mark_safe(doc)
         return failed
 

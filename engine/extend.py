@@ -127,7 +127,9 @@ class FilterRegistry:
         return add(fn) if fn is not None else add
 
     def unregister(self, name: str, fn: Callable[..., Any]) -> None:
-        self._filters[name] = [f for f in self._filters.get(name, []) if f.fn is not fn]
+        # A plugin's filters are wrapped for error reporting (engine.plugins); match the original too.
+        self._filters[name] = [f for f in self._filters.get(name, [])
+                               if f.fn is not fn and getattr(f.fn, "__wrapped__", None) is not fn]
 
     def list(self, name: str) -> list[Callable[..., Any]]:
         return [f.fn for f in self._filters.get(name, [])]

@@ -87,10 +87,20 @@ class HexoYamlLoader(_BaseLoader):  # type: ignore[misc,valid-type]
     def _bool(self, node: yaml.ScalarNode) -> bool:
         return str(self.construct_scalar(node)).lower() == "true"
 
+    def _timestamp(self, node: yaml.ScalarNode) -> Any:
+        # `2024-13-45` or an offset of +25:00 matches the timestamp pattern but is no date:
+        # report it at the value's line instead of letting a bare ValueError escape.
+        try:
+            return self.construct_yaml_timestamp(node)
+        except (ValueError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"invalid date {node.value!r} ({exc})", node.start_mark) from None
+
 
 HexoYamlLoader.add_constructor("tag:yaml.org,2002:int", HexoYamlLoader._int)
 HexoYamlLoader.add_constructor("tag:yaml.org,2002:float", HexoYamlLoader._float)
 HexoYamlLoader.add_constructor("tag:yaml.org,2002:bool", HexoYamlLoader._bool)
+HexoYamlLoader.add_constructor("tag:yaml.org,2002:timestamp", HexoYamlLoader._timestamp)
 
 # Replace PyYAML's YAML 1.1 implicit resolvers with js-yaml 4's set (a fresh dict, so SafeLoader
 # itself is untouched).
@@ -118,9 +128,31 @@ for _tag, _pattern, _first in _RESOLVERS:
     HexoYamlLoader.add_implicit_resolver(_tag, re.compile(_pattern), _chars)
 
 
+MAX_YAML_DEPTH = 128
+_NESTING_CHARS = ("[", "{", "-", "?", ":")
+
+
 def load_yaml(text: str) -> Any:
     """Parse YAML text with Hexo's (js-yaml 4) rules; raises ``yaml.YAMLError``."""
+    _check_depth(text)
     return yaml.load(text, Loader=HexoYamlLoader)  # noqa: S506 - a SafeLoader subclass
+
+
+def _check_depth(text: str) -> None:
+    """Refuse absurdly deep nesting before composing: libyaml's composer recurses in C and a few
+    thousand levels crash the process (SIGSEGV). The event parser keeps an explicit stack, so
+    counting depth on events is safe; it only runs when the text could nest that deep."""
+    if sum(text.count(c) for c in _NESTING_CHARS) <= MAX_YAML_DEPTH:
+        return
+    depth = 0
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                raise yaml.MarkedYAMLError(problem=f"nesting deeper than {MAX_YAML_DEPTH} levels",
+                                           problem_mark=event.start_mark)
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
 
 
 def _expand_tabs(text: str) -> str:
@@ -357,6 +389,9 @@ def _at_end(mark: Any, data: str) -> bool:
 def _load_json(sp: _Split, data_line: int, path: str) -> dict[str, Any] | None:
     try:
         return _JSON.load(sp.data)
+    except RecursionError:
+        raise SourceError("invalid JSON front-matter: nested too deeply", path=path,
+                          line=data_line) from None
     except json.JSONDecodeError as err:
         if not sp.prefixed and not _first_significant_line(sp.data).lstrip().startswith('"'):
             return None  # plain text above a ';;;' line

@@ -117,6 +117,7 @@ class Document:
     disable_nunjucks: bool = False
     render_markdown: bool = True           # False for .html pages: tags only
     draft: bool = False
+    render_warnings: list[Any] = field(default_factory=list)   # from the last body render
 
     def __getattr__(self, name: str) -> Any:
         # Only reached when normal lookup fails: front-matter keys become attributes.

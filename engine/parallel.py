@@ -34,7 +34,7 @@ def pool_is_worth_it(count: int, workers: int) -> bool:
 
 
 def render_in_pool(engine: "Engine", docs: list["Document"], site: "Site",
-                   workers: int) -> list[tuple[int, tuple[str, str, str] | None, Any]]:
+                   workers: int) -> list[tuple[int, tuple | None, Any]]:
     """[(index, (content, excerpt, more) or None, error or None)] for every document."""
     ctx = multiprocessing.get_context("fork")
     # Freeze the heap so the workers' reference counting does not copy every page of it.
@@ -54,7 +54,7 @@ def render_in_pool(engine: "Engine", docs: list["Document"], site: "Site",
         gc.unfreeze()
 
 
-def _render_batch(indices: list[int]) -> list[tuple[int, tuple[str, str, str] | None, Any]]:
+def _render_batch(indices: list[int]) -> list[tuple[int, tuple | None, Any]]:
     from engine.post_render import render_document
     engine = _worker_state["engine"]
     docs = _worker_state["docs"]
@@ -64,7 +64,8 @@ def _render_batch(indices: list[int]) -> list[tuple[int, tuple[str, str, str] | 
         doc = docs[i]
         try:
             render_document(engine, doc, site)
-            results.append((i, (str(doc.content), str(doc.excerpt), str(doc.more)), None))
+            results.append((i, (str(doc.content), str(doc.excerpt), str(doc.more),
+                                getattr(doc, "render_warnings", [])), None))
         except EngineError as err:
             results.append((i, None, err))
         except Exception as exc:  # reported for this document only

@@ -20,6 +20,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from engine.errors import SourceError
 from engine.highlight import HighlightOptions, escape_braces
 from engine.tags import TagContext, TagPass
 from engine.tags.code import caption_html, parse_code_args, render_code
@@ -213,11 +214,14 @@ def _display_path(engine: Any, doc: Any) -> str | None:
     return f"{cfg.get('source_dir') or 'source'}/{doc.source}"
 
 
-def _markdown(engine: Any, text: str) -> str:
+def _markdown(engine: Any, text: str, warnings: list | None = None) -> str:
     renderer = getattr(engine, "markdown", None)
     if renderer is None:
         raise RuntimeError("engine.markdown is not set: no Markdown renderer")
-    return renderer.render(text)
+    html = renderer.render(text)
+    if warnings is not None:
+        warnings.extend(getattr(renderer, "last_warnings", ()) or ())
+    return html
 
 
 def _render_body(engine: Any, body: str, *, doc: Any, site: Any, markdown: bool, tags: bool,
@@ -232,7 +236,16 @@ def _render_body(engine: Any, body: str, *, doc: Any, site: Any, markdown: bool,
         tag_pass = TagPass(ctx, lambda off: body_line + prot.line_of(off), source_text)
         text = tag_pass.extract(text)
     if markdown:
-        text = _markdown(engine, text)
+        found: list = []
+        text = _markdown(engine, text, found)
+        if doc is not None and found:
+            # Problems that did not stop the render (maths that cannot be converted) become
+            # warnings on the document; lines are approximate where tags changed line counts.
+            shown = _display_path(engine, doc)
+            doc.render_warnings = [
+                SourceError(f"{w.message}: {w.source}", path=shown,
+                            line=(body_line - 1 + w.line) if w.line else None)
+                for w in found]
         if tags:
             text = _escape_inline_code(text)
     else:
@@ -246,6 +259,8 @@ def _render_body(engine: Any, body: str, *, doc: Any, site: Any, markdown: bool,
 def render_document(engine: Any, doc: Any, site: Any) -> None:
     """Render `doc.body` into `doc.content`, `doc.excerpt`, `doc.more` (raises SourceError)."""
     original_body = doc.body
+    if hasattr(doc, "render_warnings"):
+        doc.render_warnings = []
     try:
         engine.extend.filters.run("before_post_render", doc, engine=engine)
         body = doc.body

@@ -212,7 +212,7 @@ def generate_search(site: "Site", engine: "Engine") -> Iterable[Route]:
     # Names carry a digest of everything, so browsers never combine a cached shard with a newer
     # index (index.json itself is small and has a stable URL).
     digest = hashlib.sha1(_dumps([index, texts]).encode("utf-8")).hexdigest()[:8]
-    shards = shard_texts(texts, max(4096, _int(opts.get("shard_size"), 262_144)))
+    shards = shard_texts(texts, max(1, _int(opts.get("shard_size"), 262_144)))
     routes: list[Route] = []
     shard_urls = []
     for n, (start, chunk) in enumerate(shards):

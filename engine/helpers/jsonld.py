@@ -138,7 +138,10 @@ def json_ld_data(ctx, *args: Any, **kwargs: Any) -> dict[str, Any]:
     title = opts.get("title") or _get(ctx, "title") or config.get("title") or ""
     description = (opts.get("description") or _get(ctx, "description") or _get(ctx, "excerpt")
                    or _get(ctx, "content") or config.get("description"))
-    data["headline" if kind != "WebPage" else "name"] = _text(title, 110)
+    # A title is plain text (no tag stripping: "A <b> tag" is a valid title); headlines are
+    # capped at 110 characters, Google's limit.
+    headline = _SPACE.sub(" ", str(title)).strip()
+    data["headline" if kind != "WebPage" else "name"] = headline[:110]
     if description:
         data["description"] = _text(description, 200)
     data["url"] = url

@@ -24,7 +24,7 @@ from typing import Callable, Protocol
 from .livereload import CLIENT_JS, CLIENT_PATH, EVENTS_PATH, ReloadBroker, inject_script, stream_events
 from .mime import content_type, is_compressible
 from .paths import BadPath, parse_target
-from .store import Entry, gzip_bytes
+from .store import Entry
 
 __all__ = ["Site", "DevHTTPServer", "RequestHandler", "normalize_root", "is_loopback"]
 
@@ -245,13 +245,11 @@ class RequestHandler(BaseHTTPRequestHandler):
         inject = site.live and ctype.startswith("text/html")
         etag = entry.etag
         mtime = entry.mtime
-        body_key: object = None
         if inject:
             # The page carries the build version; its validators must change with it.
             version = source.version
             etag = f"{etag}-{version}"
             mtime = max(mtime, getattr(source, "created", mtime))
-            body_key = ("inject", version)
         use_gzip = is_compressible(ctype) and len(entry.body) >= GZIP_MIN_BYTES and \
             _accepts_gzip(self.headers.get("Accept-Encoding"))
         if use_gzip:
@@ -271,9 +269,7 @@ class RequestHandler(BaseHTTPRequestHandler):
             return self._respond(HTTPStatus.NOT_MODIFIED, None, b"", head=True, headers=headers)
 
         if inject:
-            body = entry.variant(body_key, lambda b: inject_script(b, body_key[1]))
-            if use_gzip:
-                body = entry.variant(body_key + ("gzip",), lambda _b: gzip_bytes(body))
+            body = entry.injected(source.version, inject_script, compressed=use_gzip)
         else:
             body = entry.gzipped() if use_gzip else entry.body
         if use_gzip:

@@ -24,33 +24,40 @@ __all__ = ["Entry", "Snapshot", "SwapResult", "OutputStore", "DirectorySource"]
 class Entry:
     """One output file: bytes plus validators, with compressed/injected variants made on demand."""
 
-    __slots__ = ("body", "etag", "mtime", "_variants")
+    __slots__ = ("body", "etag", "mtime", "_gzip", "_page")
 
     def __init__(self, body: bytes, etag: str, mtime: float):
         self.body = body
         self.etag = etag          # opaque tag without quotes, e.g. a content hash
         self.mtime = mtime        # seconds since the epoch, for Last-Modified
-        self._variants: dict[object, bytes] = {}
+        self._gzip: bytes | None = None
+        # (version, page with the reload script, its gzip or None). One slot, replaced whole, so
+        # an unchanged page carried over many builds does not pile up one copy per build.
+        self._page: tuple[str, bytes, bytes | None] | None = None
 
     @classmethod
     def from_bytes(cls, body: bytes, mtime: float | None = None) -> "Entry":
         digest = hashlib.blake2b(body, digest_size=10).hexdigest()
         return cls(body, digest, time.time() if mtime is None else mtime)
 
-    def variant(self, key: object, make) -> bytes:
-        """Bytes for a derived representation (gzip, script injected), computed once per key.
-
-        Two threads may race to compute the same variant; both results are identical, so the
-        race costs only CPU and needs no lock.
-        """
-        data = self._variants.get(key)
-        if data is None:
-            data = make(self.body)
-            self._variants[key] = data
-        return data
+    # Two threads may race to compute the same variant below; both results are identical and the
+    # attribute assignment is atomic, so the race costs only CPU and needs no lock.
 
     def gzipped(self) -> bytes:
-        return self.variant("gzip", gzip_bytes)
+        if self._gzip is None:
+            self._gzip = gzip_bytes(self.body)
+        return self._gzip
+
+    def injected(self, version: str, inject, compressed: bool = False) -> bytes:
+        """The page with the live-reload script for `version` (`inject(body, version)`), gzipped
+        if asked."""
+        page = self._page
+        if page is None or page[0] != version:
+            page = (version, inject(self.body, version), None)
+        if compressed and page[2] is None:
+            page = (page[0], page[1], gzip_bytes(page[1]))
+        self._page = page
+        return page[2] if compressed else page[1]
 
 
 def gzip_bytes(data: bytes) -> bytes:

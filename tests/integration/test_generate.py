@@ -126,3 +126,15 @@ def test_python_dash_m_engine_runs(make_site):
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert (site / "public/2024/01/01/p/index.html").exists()
+
+
+def test_maths_on_renders_mathml_and_reports_bad_formulas(make_site):
+    site = make_site({
+        "_config.yml": "title: T\nurl: http://example.com\ntheme: t\ntimezone: UTC\nmath: true\n",
+        "source/_posts/m.md": "---\ntitle: M\ndate: 2024-01-01\n---\nStar $^{*}$ here.\n\n"
+                              "Bad $\\nosuchcommand{x}$ here.\n",
+    })
+    code, out = run(site, "generate")
+    html = (site / "public/2024/01/01/m/index.html").read_text()
+    assert "<msup>" in html and "<mo>*</mo>" in html
+    assert code == 0 and "WARN" in out and "source/_posts/m.md:7" in out

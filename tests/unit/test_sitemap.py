@@ -128,7 +128,7 @@ def test_tags_categories_off_and_single_path(make_site):
     result = _site(make_site, "sitemap:\n  path: map.xml\n  tags: false\n  categories: false\n")
     assert "sitemap.xml" not in result.outputs and "sitemap.txt" not in result.outputs
     rows = parse_sitemap(result.outputs["map.xml"].decode())
-    assert [r[2] for r in rows] == ["monthly"] * 4 + ["daily"]
+    assert [r[2] for r in rows] == ["monthly"] * 3 + ["daily"]
 
 
 def test_rel_link_in_head_with_root(make_site):
