@@ -7,17 +7,19 @@ rest of the site. The result holds the outputs in memory (bytes, or a Path for a
 from __future__ import annotations
 
 import itertools
+import os
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
 from engine.errors import EngineError, ErrorList, PluginError, RouteError, SourceError
 from engine.model import Document, Site
-from engine.routes import Route, RouteTable
-from engine.site_model import build_site, display_path, load_data, load_document
+from engine.routes import Route, RouteTable, normalize_route_path
+from engine.scan import CANNOT_READ
+from engine.site_model import _key_line, build_site, display_path, load_data, load_document
 
 if TYPE_CHECKING:
     from engine.core import Engine
@@ -63,14 +65,19 @@ def run_build(engine: "Engine") -> BuildResult:
     raw = engine.config.raw
 
     scan = engine.scan()
+    failed: set[str] = set()
     for rel, reason in scan.skipped:
-        log.warn(SourceError(reason, path=f"{engine.source_display}/{rel}"))
+        err = SourceError(reason, path=f"{engine.source_display}/{rel}")
+        if reason.startswith(CANNOT_READ):
+            log.error(err)      # the file exists but is lost to the build: keep its last output
+            failed.add(rel)
+        else:
+            log.warn(err)       # a symlink leaving the site or a loop: skipped by policy
     show_drafts = engine.drafts or bool(raw.get("render_drafts"))
     posts: list[Document] = []
     pages: list[Document] = []
     data_files = []
     engine.source_assets = []
-    failed: set[str] = set()
     for sf in scan.files:
         if sf.kind in ("post", "draft", "page"):
             if sf.kind == "draft" and not show_drafts:
@@ -103,11 +110,14 @@ def run_build(engine: "Engine") -> BuildResult:
 
     table = RouteTable()
     keep: set[str] = set()
+    warned = {f"{engine.source_display}/{rel}" for rel, _ in scan.skipped}
     for name, generator in engine.extend.generators.items():
         try:
             for route in generator(site, engine):
                 if isinstance(route.data, Document) and id(route.data) in failed_docs:
                     keep.add(route.path if not route.path.endswith("/") else route.path + "index.html")
+                    continue
+                if _unsafe_route(engine, route, warned, log):
                     continue
                 owner = table.add(route)
                 if owner is not None:
@@ -132,6 +142,7 @@ def run_build(engine: "Engine") -> BuildResult:
         if body is None:
             no_layout.append(route.path)
             continue
+        _check_layout(engine, route, log)
         outputs[route.path] = body
     if no_layout:
         names = ", ".join(no_layout[:3]) + (f" and {len(no_layout) - 3} more" if len(no_layout) > 3 else "")
@@ -171,8 +182,56 @@ def _collision(route: Route, owner: Route) -> RouteError:
     what = f"the {owner.generator} generator" if not owner.source else owner.source
     return RouteError(f"output '{route.path}' is already produced by {what}; "
                       f"this {route.kind} is not written",
-                      path=route.source, line=1 if route.source else None,
+                      path=route.source, line=(_front_matter_line(route, "permalink") or 1)
+                      if route.source else None,
                       hint="give it another path (rename it or set `permalink:`)")
+
+
+def _unsafe_route(engine: "Engine", route: Route, warned: set[str], log: ErrorList) -> bool:
+    """True (reported) for a route that must not be written: a path escaping public/
+    (`permalink: ../../x`), or a verbatim copy of a file that a symlink takes outside the site
+    (`_posts/x/passwd -> /etc/passwd` in a post asset folder, or in the theme's source/)."""
+    path = normalize_route_path(route.path)
+    parts = PurePosixPath(path).parts
+    if ".." in parts or "\\" in path or "\x00" in path or (len(path) > 1 and path[1] == ":"):
+        log.error(RouteError(f"output path {path!r} would be written outside the output folder; "
+                          f"this {route.kind} is not written", path=route.source,
+                          line=_front_matter_line(route, "permalink") or (1 if route.source else None),
+                          hint="use a permalink without '..'"))
+        return True
+    route.path = "/".join(p for p in parts if p != ".")   # 'tags//x' and './x' are one file
+    if isinstance(route.data, Path):
+        real = os.path.realpath(route.data)
+        roots = [engine.site_dir, engine.source_dir.resolve().parent]
+        if engine.config.theme_dir:
+            roots.append(Path(engine.config.theme_dir).resolve())
+        if not any(Path(real).is_relative_to(r) for r in roots):
+            shown = display_path(engine, route.data)
+            if shown not in warned:   # the scan reports the links it sees itself
+                warned.add(shown)
+                log.warn(SourceError("symlink to a file outside the site; not copied", path=shown))
+            return True
+    return False
+
+
+def _front_matter_line(route: Route, key: str) -> int | None:
+    doc = route.data
+    if not isinstance(doc, Document) or key not in (doc.front_matter or {}):
+        return None
+    return _key_line(doc.raw, key)
+
+
+def _check_layout(engine: "Engine", route: Route, log: ErrorList) -> None:
+    """Hexo silently falls back when a post's `layout:` names a missing view; say so."""
+    doc = route.data
+    if not isinstance(doc, Document) or not route.layouts or "layout" not in doc.front_matter:
+        return
+    if engine.theme.has_view(route.layouts[0]):
+        return
+    used = next((name for name in route.layouts if engine.theme.has_view(name)), None)
+    log.warn(SourceError(f"layout '{route.layouts[0]}' not found in the theme; using '{used}'",
+                         path=route.source, line=_key_line(doc.raw, "layout"),
+                         hint="add the view to the theme's layout/ or fix `layout:`"))
 
 
 def _run_filter(engine: "Engine", name: str, value: Any, log: ErrorList) -> Any:

@@ -22,7 +22,9 @@ class Reporter:
     def __init__(self, silent: bool = False, debug: bool = False):
         self.silent = silent
         self.debug = debug
-        self.color = sys.stderr.isatty() and not os.environ.get("CI") and not os.environ.get("NO_COLOR")
+        ci = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+        self.color = (sys.stderr.isatty() and not ci and not os.environ.get("NO_COLOR")
+                      and os.environ.get("TERM") != "dumb")
 
     def info(self, text: str) -> None:
         if not self.silent:
@@ -80,6 +82,25 @@ class AliasGroup(click.Group):
         names = super().list_commands(ctx)
         return names + sorted(n for n in self._plugin_commands(ctx) if n not in names)
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # `--help` is eager: it lists commands before `--cwd` & co. are in ctx.params.
+        ctx.meta["pyhexo.argv"] = list(args)
+        return super().parse_args(ctx, args)
+
+    @staticmethod
+    def _global_option(ctx: click.Context, name: str, flag: bool = False):
+        if name in ctx.params:
+            return ctx.params[name]
+        argv = ctx.meta.get("pyhexo.argv", [])
+        for i, arg in enumerate(argv):
+            if not arg.startswith("-"):
+                break                      # the command name: its own options follow
+            if arg == f"--{name}":
+                return True if flag else (argv[i + 1] if i + 1 < len(argv) else None)
+            if not flag and arg.startswith(f"--{name}="):
+                return arg.split("=", 1)[1]
+        return None
+
     def _plugin_commands(self, ctx: click.Context) -> dict[str, click.Command]:
         """Commands plugins registered in `extend.commands` (docs/plugins.md), looked up lazily:
         only when a name is not a built-in (or for --help) is an Engine built for `--cwd`, with
@@ -88,18 +109,18 @@ class AliasGroup(click.Group):
             return ctx.meta["pyhexo.plugin_commands"]
         found: dict[str, click.Command] = {}
         ctx.meta["pyhexo.plugin_commands"] = found
-        params = ctx.params
-        if params.get("safe"):
+        opt = self._global_option
+        if opt(ctx, "safe", flag=True):
             return found
-        site = Path(params.get("cwd") or ".")
-        config = params.get("config")
+        site = Path(opt(ctx, "cwd") or ".")
+        config = opt(ctx, "config")
         if not (site / "_config.yml").is_file() and not config:
             return found          # not a site: nothing to load
         try:
             from engine.core import Engine
             engine = Engine(site, [c.strip() for c in config.split(",") if c.strip()]
-                            if config else None, drafts=bool(params.get("draft")),
-                            debug=bool(params.get("debug")))
+                            if config else None, drafts=bool(opt(ctx, "draft", flag=True)),
+                            debug=bool(opt(ctx, "debug", flag=True)))
         except Exception:         # a broken config is reported by the command that needs it
             return found
         ctx.meta["pyhexo.engine"] = engine

@@ -134,11 +134,11 @@ _NESTING_CHARS = ("[", "{", "-", "?", ":")
 
 def load_yaml(text: str) -> Any:
     """Parse YAML text with Hexo's (js-yaml 4) rules; raises ``yaml.YAMLError``."""
-    _check_depth(text)
+    check_yaml_depth(text)
     return yaml.load(text, Loader=HexoYamlLoader)  # noqa: S506 - a SafeLoader subclass
 
 
-def _check_depth(text: str) -> None:
+def check_yaml_depth(text: str) -> None:
     """Refuse absurdly deep nesting before composing: libyaml's composer recurses in C and a few
     thousand levels crash the process (SIGSEGV). The event parser keeps an explicit stack, so
     counting depth on events is safe; it only runs when the text could nest that deep."""

@@ -146,13 +146,15 @@ def render(listing: Listing, stream: TextIO | None = None) -> None:
     stream = stream or sys.stdout
     plain = plain_output(stream)
     width = None if not plain else max(shutil.get_terminal_size((160, 24)).columns, 160)
-    console = Console(file=stream, force_terminal=not plain, no_color=plain, width=width,
+    import io
+    target = io.StringIO() if plain else stream
+    console = Console(file=target, force_terminal=not plain, no_color=plain, width=width,
                       highlight=False, soft_wrap=False, emoji=False, markup=False)
     if not listing.rows:
-        console.print(f"No {listing.title.lower()}.")
+        stream.write(f"No {listing.title.lower()}.\n")
         return
-    table = Table(box=box.ASCII if plain else box.SIMPLE_HEAD, show_edge=True,
-                  header_style=None if plain else "bold", pad_edge=False)
+    table = Table(box=box.MARKDOWN if plain else box.SIMPLE_HEAD, show_edge=True,
+                  header_style=None if plain else "bold")
     for col in listing.columns:
         table.add_column(col, overflow="fold")
     for i, row in enumerate(listing.rows):
@@ -160,3 +162,6 @@ def render(listing: Listing, stream: TextIO | None = None) -> None:
         table.add_row(*row, style=style)
     console.print(table)
     console.print(listing.total)
+    if plain:   # Markdown-style table, no blank frame lines or trailing spaces
+        lines = [line.rstrip() for line in target.getvalue().splitlines()]
+        stream.write("".join(line + "\n" for line in lines if line))

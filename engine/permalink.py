@@ -89,9 +89,9 @@ def parse_post_filename(rel: str, new_post_name: str = ":title.md") -> dict[str,
     parts.append(re.escape(rule[pos:]))
     match = re.fullmatch("".join(parts), path, flags=re.S)
     if not match:
-        return {"title": slugize(path)}
+        return {"title": nonempty_slug(slugize(path), path)}
     data = {name: value for name, value in zip(names, match.groups())}
-    data.setdefault("title", slugize(path))
+    data.setdefault("title", nonempty_slug(slugize(path), path))
     return data
 
 
@@ -154,7 +154,15 @@ def _mapped_slug(name: str, mapping: Any, filename_case: Any) -> str:
     if isinstance(mapping, Mapping) and name in mapping and mapping[name]:
         name = str(mapping[name])
     transform = filename_case if filename_case in (1, 2) else None
-    return slugize(name, transform=transform)
+    return nonempty_slug(slugize(name, transform=transform), name)
+
+
+def nonempty_slug(slug: str, name: str) -> str:
+    """`slug`, or a stable stand-in when slugize left nothing (a tag named `!!!` or `  `): Hexo
+    would write such a tag to `tags//`, i.e. over the tags index page."""
+    if slug:
+        return slug
+    return "x" + hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,9 +15,9 @@ import sys
 import traceback
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-from engine.errors import PluginError
+from engine.errors import EngineError, PluginError
 
 if TYPE_CHECKING:
     from engine.core import Engine
@@ -37,15 +37,9 @@ def plugin_files(engine: "Engine") -> list[Path]:
 
 
 def load_plugins(engine: "Engine") -> list[PluginError]:
+    """Installed entry points first, then the site's scripts/, then the theme's (Hexo's order:
+    a later registration of the same name wins). Returns one PluginError per plugin that failed."""
     errors: list[PluginError] = []
-    for path in plugin_files(engine):
-        try:
-            module = _import_file(path, engine)
-            _call_register(getattr(module, "register", None), engine, path.stem, path)
-        except PluginError as err:
-            errors.append(err)
-        except Exception as exc:
-            errors.append(_plugin_error(path.stem, exc, engine, path))
     try:
         eps = entry_points(group=ENTRY_POINT_GROUP)
     except Exception:  # a broken installed distribution must not stop the build
@@ -57,6 +51,14 @@ def load_plugins(engine: "Engine") -> list[PluginError]:
             _call_register(fn, engine, ep.name, None)
         except Exception as exc:
             errors.append(_plugin_error(ep.name, exc, engine, None))
+    for path in plugin_files(engine):
+        try:
+            module = _import_file(path, engine)
+            _call_register(getattr(module, "register", None), engine, path.stem, path)
+        except PluginError as err:
+            errors.append(err)
+        except Exception as exc:
+            errors.append(_plugin_error(path.stem, exc, engine, path))
     return errors
 
 
@@ -89,7 +91,7 @@ def _call_register(fn: Callable[..., Any] | None, engine: "Engine", name: str,
     for gen_name, gen in list(extend.generators.items()):
         if generators_before.get(gen_name) is not gen:
             extend.generators.register(gen_name, _guarded(gen, f"generator '{gen_name}'", name,
-                                                          engine, path))
+                                                          engine, path, iterate=True))
     for filter_name, chain in extend.filters._filters.items():
         for f in chain:
             if id(f) not in filters_before:
@@ -97,26 +99,41 @@ def _call_register(fn: Callable[..., Any] | None, engine: "Engine", name: str,
 
 
 def _guarded(fn: Callable[..., Any], what: str, plugin: str, engine: "Engine",
-             path: Path | None) -> Callable[..., Any]:
+             path: Path | None, iterate: bool = False) -> Callable[..., Any]:
     """`fn`, re-raising any non-EngineError exception as a PluginError located in the plugin.
+    With `iterate`, a returned iterator (a generator's routes) is guarded while it is consumed.
 
     `functools.wraps` keeps the signature visible (the filter registry inspects it), and
     `__wrapped__` lets `unregister(name, original_fn)` still find it."""
     if getattr(fn, "_pyhexo_guarded", False):
         return fn
 
+    def fail(exc: Exception, args: tuple) -> PluginError:
+        err = _plugin_error(plugin, exc, engine, path)
+        source = getattr(args[0], "source", None) if args else None
+        where = f" on {source}" if isinstance(source, str) else ""
+        err.message = f"plugin '{plugin}': {what} failed{where}: {type(exc).__name__}: {exc}"
+        return err
+
+    def guard_iter(items: Iterator[Any], args: tuple) -> Iterator[Any]:
+        try:
+            yield from items
+        except EngineError:
+            raise
+        except Exception as exc:
+            raise fail(exc, args) from exc
+
     @functools.wraps(fn)
     def call(*args: Any, **kwargs: Any) -> Any:
         try:
-            return fn(*args, **kwargs)
-        except PluginError:
+            result = fn(*args, **kwargs)
+        except EngineError:
             raise
         except Exception as exc:
-            err = _plugin_error(plugin, exc, engine, path)
-            source = getattr(args[0], "source", None) if args else None
-            where = f" on {source}" if isinstance(source, str) else ""
-            err.message = f"plugin '{plugin}': {what} failed{where}: {type(exc).__name__}: {exc}"
-            raise err from exc
+            raise fail(exc, args) from exc
+        if iterate and isinstance(result, Iterator):
+            return guard_iter(result, args)
+        return result
 
     call._pyhexo_guarded = True  # type: ignore[attr-defined]
     return call

@@ -19,6 +19,8 @@ MARKDOWN_EXTS = frozenset({".md", ".markdown", ".mkd", ".mkdn", ".mdwn", ".mdtxt
 HTML_EXTS = frozenset({".html", ".htm", ".njk"})
 RENDERABLE_EXTS = MARKDOWN_EXTS | HTML_EXTS
 DATA_EXTS = frozenset({".yml", ".yaml", ".json"})
+# Reason prefix of a skipped file that exists but cannot be read (an error, not a policy skip).
+CANNOT_READ = "cannot read"
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +154,9 @@ def scan_source(source_dir: Path, config_raw: dict) -> ScanResult:
         real = os.path.realpath(dirpath)
         if real in seen_dirs or not _inside(real, site_real):
             rel_dir = Path(dirpath).relative_to(source_dir).as_posix()
-            skipped.append((rel_dir, "symlinked directory outside the site or a loop"))
+            skipped.append((rel_dir, "symlinked directory outside the site" if real not in seen_dirs
+                            else "symlinked directory already included (a loop or a second link "
+                                 "to the same folder)"))
             dirnames[:] = []
             continue
         seen_dirs.add(real)
@@ -169,7 +173,10 @@ def scan_source(source_dir: Path, config_raw: dict) -> ScanResult:
             try:
                 st = full.stat()
             except OSError as exc:
-                skipped.append((rel, f"cannot read: {exc.strerror or exc}"))
+                skipped.append((rel, f"{CANNOT_READ}: {exc.strerror or exc}"))
+                continue
+            if not os.access(full, os.R_OK):
+                skipped.append((rel, f"{CANNOT_READ}: permission denied"))
                 continue
             files.append(SourceFile(rel, full, kind, st.st_mtime, st.st_size))
     # os.walk order (a directory's files, then its sorted subdirectories) is Hexo's processing

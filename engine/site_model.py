@@ -16,7 +16,7 @@ import yaml
 
 from engine.dates import parse_date
 from engine.errors import ErrorList, SourceError
-from engine.frontmatter import parse_front_matter
+from engine.frontmatter import check_yaml_depth, parse_front_matter
 from engine.model import Category, Document, Query, Site, Tag
 from engine.permalink import (category_slug, date_from_filename, page_path, post_path, post_slug,
                               tag_slug)
@@ -36,7 +36,13 @@ def display_path(engine: "Engine", path: Path) -> str:
 
 
 def read_text(path: Path, shown: str) -> str:
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"cannot read the file: {exc.strerror or exc}", path=shown) from None
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise SourceError("the file is UTF-16 encoded", path=shown, line=1,
+                          hint="save the file as UTF-8") from None
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise SourceError("file contains a NUL byte (binary data in a text source?)", path=shown,
@@ -200,12 +206,19 @@ def load_data(engine: "Engine", files: list[SourceFile], errors: ErrorList) -> d
             if sf.ext == ".json":
                 try:
                     data[key] = json.loads(text)
+                except RecursionError:
+                    raise SourceError("invalid JSON: nested too deeply", path=shown,
+                                      line=1) from None
                 except json.JSONDecodeError as exc:
                     raise SourceError(f"invalid JSON: {exc.msg}", path=shown, line=exc.lineno,
                                       column=exc.colno) from None
             else:
                 try:
+                    check_yaml_depth(text)  # PyYAML's composer recurses: deep nesting would crash
                     data[key] = yaml.safe_load(text)
+                except (ValueError, RecursionError) as exc:  # e.g. `date: 2024-13-45`
+                    raise SourceError(f"invalid YAML: {type(exc).__name__}: {exc}", path=shown,
+                                      hint="check the values") from None
                 except yaml.YAMLError as exc:
                     mark = getattr(exc, "problem_mark", None)
                     raise SourceError(f"invalid YAML: {getattr(exc, 'problem', None) or exc}",

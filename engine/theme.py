@@ -130,15 +130,22 @@ class Theme:
     def _render_view(self, view: str, values: dict[str, Any], route: Route) -> str:
         try:
             return self.env.get_template(view).render(values)
-        except TemplateError:
+        except TemplateError as err:
+            if err.line is None:   # raised by partial(): point at the template line calling it
+                path, line = _template_frame(sys.exc_info()[2], self.layout_dir)
+                if path is not None:
+                    err.path, err.line = self._shown(path), line
             raise
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(f"template syntax error: {exc.message}",
                                 path=self._shown(Path(exc.filename)) if exc.filename else view,
                                 line=exc.lineno) from None
         except RecursionError:
-            raise TemplateError("template recursion too deep (a partial including itself?)",
-                                path=self._shown_view(view)) from None
+            path, line = _template_frame(sys.exc_info()[2], self.layout_dir)
+            raise TemplateError("template recursion too deep (a template, macro or partial "
+                                "including itself?)",
+                                path=self._shown(path) if path else self._shown_view(view),
+                                line=line) from None
         except Exception as exc:  # a runtime error inside the template or a helper
             path, line = _template_frame(sys.exc_info()[2], self.layout_dir)
             raise TemplateError(f"{type(exc).__name__}: {exc} (rendering {route.path})",

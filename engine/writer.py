@@ -6,20 +6,28 @@
   file's size on disk), and files that the previous build wrote but this one no longer produces are
   removed. Files we never wrote (CNAME, .git, .nojekyll) are left alone.
 - Nothing is ever written outside `public_dir`: every path is checked after normalisation.
+- Interrupted runs are repaired: before the first write the manifest is saved as *incomplete*
+  (listing the paths about to be written); the next run that finds it so rewrites every output,
+  forgets nothing it may have written, and sweeps the temp files it left behind.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from engine.errors import RouteError
+from engine.errors import EngineError, RouteError, SourceError
 
 MANIFEST_NAME = "manifest.json"
+TMP_PREFIX = ".pyhexo-"
+# Exactly the names `tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".tmp")` creates (and the
+# manifest's own temp files): a user's file is never matched.
+_OUR_TMP = re.compile(r"^(?:\.pyhexo-|\.manifest-)[a-z0-9_]{8}(?:\.tmp)?$")
 
 
 @dataclass
@@ -55,24 +63,48 @@ def write_outputs(outputs: dict[str, bytes | Path], public_dir: Path, cache_dir:
     stats = WriteStats()
     public_dir.mkdir(parents=True, exist_ok=True)
     manifest_path = cache_dir / MANIFEST_NAME
-    old = _read_manifest(manifest_path)
+    old, complete = _read_manifest_state(manifest_path)
+    if not complete:
+        sweep_temp_files(public_dir, cache_dir)
     new: dict[str, list] = {}
+    todo: list[tuple[str, Path, bytes | Path]] = []
+    failures: list[EngineError] = []
     for rel, body in outputs.items():
         target = safe_output_path(public_dir, rel)
         if isinstance(body, Path):
-            st = body.stat()
+            try:
+                st = body.stat()
+            except OSError as exc:
+                _copy_failed(failures, body, exc, rel, old, new)
+                continue
             sig = f"file:{st.st_size}:{st.st_mtime_ns}"
             size = st.st_size
         else:
             sig = digest_of(body)
             size = len(body)
         prev = old.get(rel)
-        if prev and prev[0] == sig and _size_is(target, size):
+        # After an interrupted run the disk may hold bytes the manifest does not describe.
+        if complete and prev and prev[0] == sig and _size_is(target, size):
             stats.unchanged += 1
         else:
-            _atomic_write(target, body)
-            stats.written.append(rel)
+            todo.append((rel, target, body))
         new[rel] = [sig, size, sources.get(rel)]
+    if todo or any(rel not in new for rel in old):
+        # Saved before touching public/: a kill from here on leaves an incomplete manifest that
+        # still names every file this run may create, so the next run can repair and clean them.
+        pending = dict(old)
+        pending.update((rel, [None, 0, sources.get(rel)]) for rel, _, _ in todo
+                       if rel not in old)
+        _write_manifest(manifest_path, pending, complete=False)
+    for rel, target, body in todo:
+        try:
+            _atomic_write(target, body)
+        except OSError as exc:
+            if not isinstance(body, Path):
+                raise
+            _copy_failed(failures, body, exc, rel, old, new)
+            continue
+        stats.written.append(rel)
     for rel in old:
         if rel in new:
             continue
@@ -88,7 +120,39 @@ def write_outputs(outputs: dict[str, bytes | Path], public_dir: Path, cache_dir:
             stats.removed.append(rel)
             _prune_empty_dirs(target.parent, public_dir)
     _write_manifest(manifest_path, new)
+    if failures:
+        first = failures[0]
+        if len(failures) > 1:
+            first.message += f" (and {len(failures) - 1} more file(s) could not be copied)"
+        raise first
     return stats
+
+
+def _copy_failed(failures: list[EngineError], body: Path, exc: OSError, rel: str,
+                 old: dict[str, list], new: dict[str, list]) -> None:
+    """A source file vanished or became unreadable between the build and the write: keep the
+    previous copy (and its manifest entry) and report it once everything else is written."""
+    failures.append(SourceError(f"cannot copy to public/{rel}: {exc.strerror or exc}",
+                                path=str(body)))
+    if rel in old:
+        new[rel] = old[rel]
+
+
+def sweep_temp_files(public_dir: Path, cache_dir: Path | None = None) -> int:
+    """Remove the temp files an interrupted write left behind (only names we create)."""
+    removed = 0
+    for top in (public_dir, cache_dir):
+        if top is None or not top.is_dir():
+            continue
+        for dirpath, _dirnames, filenames in os.walk(top):
+            for name in filenames:
+                if _OUR_TMP.match(name):
+                    try:
+                        os.unlink(os.path.join(dirpath, name))
+                        removed += 1
+                    except OSError:
+                        pass
+    return removed
 
 
 def _size_is(path: Path, size: int) -> bool:
@@ -108,7 +172,7 @@ def _atomic_write(target: Path, body: bytes | Path) -> None:
     parent.mkdir(parents=True, exist_ok=True)
     if target.is_dir() and not target.is_symlink():
         shutil.rmtree(target)
-    fd, tmp = tempfile.mkstemp(prefix=".pyhexo-", suffix=".tmp", dir=parent)
+    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".tmp", dir=parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             if isinstance(body, Path):
@@ -136,16 +200,31 @@ def _prune_empty_dirs(directory: Path, stop: Path) -> None:
 
 
 def _read_manifest(path: Path) -> dict[str, list]:
+    return _read_manifest_state(path)[0]
+
+
+def _read_manifest_state(path: Path) -> tuple[dict[str, list], bool]:
+    """(files, complete). A missing or unreadable manifest counts as incomplete: the disk state
+    is unknown, so everything is rewritten and leftover temp files are swept."""
     try:
         data = json.loads(path.read_text("utf-8"))
-        return data.get("files", {}) if isinstance(data, dict) else {}
     except (OSError, ValueError):
-        return {}
+        return {}, False
+    if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
+        return {}, False
+    return data["files"], data.get("complete", True) is not False
 
 
-def _write_manifest(path: Path, files: dict[str, list]) -> None:
+def _write_manifest(path: Path, files: dict[str, list], complete: bool = True) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".manifest-", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump({"version": 1, "files": files}, fh)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump({"version": 1, "complete": complete, "files": files}, fh)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

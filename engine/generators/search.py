@@ -15,8 +15,9 @@ Off unless `search:` is set (the bundled site and `pyhexo init` turn it on):
 
 Files (all under `<dir>/`):
 - `index.json`: what the widget loads first (on the first focus of the search box):
-  `{"v":1,"docs":[[url, title, tags, headings, date], …],"shards":[…],"fields":[…]}` — titles,
-  tags/categories and headings only, enough to rank the strongest matches at once;
+  `{"v":1,"tags":[names…],"docs":[[url, title, [tag indices], headings, date], …],
+  "shards":[[url, first id, count], …]}` — titles, tags/categories (as indices into `tags`) and
+  headings only, enough to rank the strongest matches at once;
 - `text-<n>.<hash>.json`: `{"from": first doc id, "text": […]}`, the body text (HTML stripped,
   code line numbers dropped, whitespace collapsed, cut to the caps above), loaded in the background
   after the index; each shard is capped at `shard_size` so a large site streams in pieces. The hash
@@ -130,9 +131,17 @@ def build_index(site: "Site", raw: Mapping[str, Any], opts: Mapping[str, Any]
         per_doc = min(per_doc, max(200, budget // len(docs)))
     n_headings = _int(opts.get("headings"), 12)
     rows, texts = [], []
+    # Tags and categories repeat across posts: rows hold indices into one shared name list.
+    names: list[str] = []
+    slot: dict[str, int] = {}
     for doc in docs:
         content = str(doc.content or "")
-        terms = [t.name for t in (doc.tags or ())] + [c.name for c in (doc.categories or ())]
+        terms = []
+        for name in [t.name for t in (doc.tags or ())] + [c.name for c in (doc.categories or ())]:
+            if name not in slot:
+                slot[name] = len(names)
+                names.append(name)
+            terms.append(slot[name])
         rows.append([url_for(raw, doc.path, False), doc.title or "", terms,
                      headings_of(content, n_headings), _date(doc)])
         text = plain_text(content)
@@ -141,7 +150,7 @@ def build_index(site: "Site", raw: Mapping[str, Any], opts: Mapping[str, Any]
             text = text[:cut if cut > per_doc // 2 else per_doc]
         texts.append(text)
     index = {"v": FORMAT_VERSION, "fields": ["url", "title", "tags", "headings", "date"],
-             "docs": rows}
+             "tags": names, "docs": rows}
     return index, texts
 
 

@@ -3,11 +3,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sites" / "feeds"))
-import support  # noqa: E402
 
 LAYOUT = ("<html><head>{{ json_ld() }}{{ canonical_link() }}</head><body>{{ body }}</body></html>")
 FILES = {

@@ -68,12 +68,15 @@
 
   function prepare(index) {
     var docs = (index && index.docs) || [];
+    var names = (index && index.tags) || [];
     return docs.map(function (row, id) {
+      // Tags are indices into index.tags (plain strings are accepted too).
+      var tags = (row[2] || []).map(function (t) { return typeof t === 'number' ? names[t] : t; });
       return {
-        id: id, url: row[0], title: row[1] || row[0], tags: row[2] || [], headings: row[3] || [],
+        id: id, url: row[0], title: row[1] || row[0], tags: tags, headings: row[3] || [],
         date: row[4] || '', text: '',
         f: { title: fold(row[1]), headings: fold((row[3] || []).join('\n')),
-             tags: fold((row[2] || []).join('\n')), text: '' }
+             tags: fold(tags.join('\n')), text: '' }
       };
     });
   }
