@@ -92,14 +92,16 @@ class AliasGroup(click.Group):
         if name in ctx.params:
             return ctx.params[name]
         argv = ctx.meta.get("pyhexo.argv", [])
-        for i, arg in enumerate(argv):
-            if not arg.startswith("-"):
-                break                      # the command name: its own options follow
+        found, i = None, 0
+        while i < len(argv) and argv[i].startswith("-"):    # stop at the command name
+            arg = argv[i]
+            takes_value = arg in ("--cwd", "--config")
             if arg == f"--{name}":
-                return True if flag else (argv[i + 1] if i + 1 < len(argv) else None)
-            if not flag and arg.startswith(f"--{name}="):
-                return arg.split("=", 1)[1]
-        return None
+                found = True if flag else (argv[i + 1] if i + 1 < len(argv) else None)
+            elif not flag and arg.startswith(f"--{name}="):
+                found = arg.split("=", 1)[1]
+            i += 2 if takes_value else 1
+        return found
 
     def _plugin_commands(self, ctx: click.Context) -> dict[str, click.Command]:
         """Commands plugins registered in `extend.commands` (docs/plugins.md), looked up lazily:
@@ -192,7 +194,8 @@ def generate_cmd(opts: Options, watch: bool, force: bool, bail: bool, concurrenc
         from engine.watch import watch_site
         opts.report.info("Watching for changes. Press Ctrl+C to stop.")
         watch_site(opts.cwd, lambda changes: _generate_once(opts, force=False, bail=False,
-                                                          concurrency=concurrency))
+                                                          concurrency=concurrency),
+                   config_files=opts.config_files)
         return
     sys.exit(code)
 
@@ -376,8 +379,8 @@ def list_cmd(opts: Options, kind: str) -> None:
 def config_cmd(opts: Options, key: str | None, value: str | None) -> None:
     """Show the config, one KEY (dotted: deploy.branch), or set KEY to VALUE in _config.yml.
 
-    VALUE is read as YAML: 10 is a number, true a boolean, [a, b] a list; quote it for a
-    string ('10'). Comments and key order in the file are kept."""
+    VALUE: true/false, null and numbers are typed, [a, b] is a list, anything else is a string;
+    quote it to force a string ('10'). Comments and key order in the file are kept."""
     _require_site(opts)
     from engine.config import load_config
     from engine.site_config_edit import config_file_for, format_value, lookup, parse_value, set_value
@@ -395,8 +398,9 @@ def config_cmd(opts: Options, key: str | None, value: str | None) -> None:
             click.echo(format_value(found))
             return
         path = config_file_for(opts.cwd, opts.config_files)
-        old, new = set_value(path, key, parse_value(value))
-        load_config(opts.cwd, opts.config_files)      # the result must still load
+        # the result must still load; if not, the file is restored and the error shown
+        old, new = set_value(path, key, parse_value(value),
+                             check=lambda: load_config(opts.cwd, opts.config_files))
     except EngineError as err:
         _fail(opts, err)
         return

@@ -222,6 +222,8 @@ def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any] | None) -> d
 
 def _shallow_plugin_merge(default: dict[str, Any], value: Any) -> dict[str, Any]:
     out = copy.deepcopy(default)
+    if value is False:
+        out["enable"] = False        # `feed: false` switches a built-in plugin off
     if isinstance(value, dict):
         for k, v in value.items():
             out[k] = _null_for(out[k]) if v is None and k in out else copy.deepcopy(v)
@@ -479,7 +481,8 @@ def _load_theme_config(config: Config, site_theme_config: Any) -> dict[str, Any]
         for candidate in ("_config.yml", "_config.yaml"):
             if (theme_dir / candidate).is_file():
                 merged = deep_merge(merged, _read_config_file(theme_dir / candidate, config.site_dir))
-                config.files.append(theme_dir / candidate)
+                if not config.theme_fallback and theme_dir.is_relative_to(config.site_dir):
+                    config.files.append(theme_dir / candidate)   # the site's own files only
                 break
     for ext in ("yml", "yaml", "json"):
         site_theme_file = config.site_dir / f"_config.{name}.{ext}"

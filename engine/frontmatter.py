@@ -260,9 +260,21 @@ class HexoYAMLHandler(BaseHandler):
 
     def export(self, metadata: dict[str, object], **kwargs: object) -> str:
         kwargs.setdefault("default_flow_style", False)
-        kwargs.setdefault("allow_unicode", True)
+        # NEL and the Unicode line/paragraph separators would be written raw and read back as
+        # line breaks (a title silently changed); escaping non-ASCII then is the price.
+        kwargs.setdefault("allow_unicode", not _has_yaml_breaks(metadata))
         kwargs.setdefault("sort_keys", False)
         return yaml.safe_dump(metadata, **kwargs).strip()  # type: ignore[call-overload]
+
+
+def _has_yaml_breaks(value: Any) -> bool:
+    if isinstance(value, str):
+        return any(c in value for c in "\x85\u2028\u2029")
+    if isinstance(value, dict):
+        return any(_has_yaml_breaks(k) or _has_yaml_breaks(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_has_yaml_breaks(v) for v in value)
+    return False
 
 
 class HexoJSONHandler(BaseHandler):

@@ -397,32 +397,156 @@ _JS_BUILTIN = Token.Pyhexo.JsBuiltin
 _JS_LANGVAR = Token.Pyhexo.JsLanguageVar
 
 
-def _refine_js(tokens: list[tuple[_TokenType, str]]) -> list[tuple[_TokenType, str]]:
-    """Recover the identifiers highlight.js colours in JavaScript: calls (`f(` → title function_),
-    built-in globals (`require`) and language variables (`console`)."""
-    out = []
+def _refine_js(tokens: list[tuple[_TokenType, str]]) -> list[tuple[_TokenType, str, tuple[str, ...]]]:
+    """Recover what highlight.js marks in JavaScript and Pygments does not.
+
+    Identifiers: calls (`f(` → title function_), property access (`.length` → property), built-in
+    globals (`require`) and language variables (`console`). Nested scopes, returned as each
+    token's outer classes: arrow functions (`function` around `(params) =>`, `params` around the
+    parameters), declaration parameters (`function f(a, b)`), and template literals (`string`
+    around the whole literal, `subst` around each `${…}`)."""
+    n = len(tokens)
+    out: list[tuple[_TokenType, str, tuple[str, ...]]] = []
     for i, (ttype, value) in enumerate(tokens):
         if ttype in Name.Other or ttype is Name:
-            nxt = tokens[i + 1][1] if i + 1 < len(tokens) else ""
+            nxt = tokens[i + 1][1] if i + 1 < n else ""
+            prev = tokens[i - 1][1] if i else ""
             if value in _JS_BUILTIN_GLOBALS:
                 ttype = _JS_BUILTIN
             elif value in _JS_LANGUAGE_VARS:
                 ttype = _JS_LANGVAR
             elif nxt.startswith("("):
                 ttype = _JS_CALLEE
-        out.append((ttype, value))
+            elif prev == "." and not (nxt[:1].isalnum() or nxt[:1] in "$_"):
+                ttype = Name.Property
+        out.append((ttype, value, ()))
+    _js_template_literals(out)
+    _js_functions(out)
     return out
+
+
+def _is_space(tok: tuple[_TokenType, str, tuple[str, ...]]) -> bool:
+    return not tok[1].strip()
+
+
+def _js_template_literals(toks: list) -> None:
+    inside = False
+    depth = 0            # open `${` of the current literal
+    for i, (ttype, value, outer) in enumerate(toks):
+        if ttype in String.Backtick and value == "`" and depth == 0:
+            inside = not inside
+            toks[i] = (Token.Text, value, ("string",))
+            continue
+        if not inside:
+            continue
+        if ttype in String.Backtick and not depth:
+            toks[i] = (Token.Text, value, ("string",))
+            continue
+        if ttype in String.Interpol and value == "${":
+            depth += 1
+        if depth:
+            # The subst spans `${…}`; its own tokens keep their classes, the braces have none.
+            leaf = Token.Text if ttype in String.Interpol else ttype
+            toks[i] = (leaf, value, ("string", "subst"))
+            if ttype in String.Interpol and value == "}":
+                depth -= 1
+
+
+# highlight.js only recognises an arrow function where an expression can start.
+_JS_STARTER_END = tuple("!%&*+,-/:;<=>?[{(^|~")
+
+
+def _js_functions(toks: list) -> None:
+    n = len(toks)
+
+    def skip_space(k: int, step: int) -> int:
+        while 0 <= k < n and _is_space(toks[k]):
+            k += step
+        return k
+
+    def closing(k: int) -> int | None:
+        depth = 0
+        for j in range(k, n):
+            ttype, value, outer = toks[j]
+            if ttype in Punctuation and value == "(":
+                depth += 1
+            elif ttype in Punctuation and value == ")":
+                depth -= 1
+                if depth == 0:
+                    return j
+        return None
+
+    def mark(lo: int, hi: int, classes: tuple[str, ...], base: tuple[str, ...] = ()) -> None:
+        """Put tokens lo..hi inside `classes` (they are inside `base` now); scopes they already
+        have (a template literal) stay inside the new ones."""
+        for k in range(lo, hi):
+            ttype, value, outer = toks[k]
+            toks[k] = (ttype, value, classes + outer[len(base):])
+
+    inserts: list[tuple[int, tuple]] = []
+    i = 0
+    while i < n:
+        ttype, value, outer = toks[i]
+        if outer:                # inside a template literal
+            i += 1
+            continue
+        if value == "(" and ttype in Punctuation or (ttype in Name.Other or ttype is Name):
+            if value == "(":
+                end = closing(i)
+                arrow = skip_space(end + 1, 1) if end is not None else n
+            else:
+                end = i
+                arrow = skip_space(i + 1, 1)
+            if end is not None and arrow < n and toks[arrow][1] == "=>":
+                before = skip_space(i - 1, -1)
+                prev = toks[before] if before >= 0 else None
+                if prev is not None and (prev[1].endswith(_JS_STARTER_END) and
+                                         prev[0] in (Punctuation, Operator) or
+                                         prev[1] in ("return", "throw", "case")):
+                    mark(i, arrow + 1, ("function",))
+                    if value == "(":
+                        if any(not _is_space(t) for t in toks[i + 1:end]):
+                            mark(i + 1, end, ("function", "params"), ("function",))
+                    else:
+                        toks[i] = (Token.Text, value, ("function", "params"))
+                    i = arrow + 1
+                    continue
+        if ttype in Keyword and value == "function":
+            k = skip_space(i + 1, 1)
+            if k < n and toks[k][1] == "*":
+                k = skip_space(k + 1, 1)
+            if k < n and (toks[k][0] in Name or toks[k][0] is _JS_CALLEE) and toks[k][1] != "(":
+                k = skip_space(k + 1, 1)
+            if k < n and toks[k][1] == "(" and toks[k][0] in Punctuation:
+                end = closing(k)
+                if end is not None:
+                    if end == k + 1:
+                        inserts.append((end, (Token.Text, "", ("params",))))
+                    else:
+                        mark(k + 1, end, ("params",))
+                    i = end + 1
+                    continue
+        i += 1
+    for pos, tok in reversed(inserts):
+        toks.insert(pos, tok)
 
 
 def _hljs_lines(code: str, lang: str, lexer: Lexer | None, prefix: str) -> list[str]:
     """Highlighted HTML per source line; a token spanning lines is closed and reopened per line,
-    so every `<span class="line">` is self-contained (Hexo's gutter relies on it)."""
-    lines: list[list[tuple[str | None, str]]] = [[]]
-    tokens: Iterable[tuple[_TokenType, str]] = _tokens(lexer, code)
+    so every `<span class="line">` is self-contained (Hexo's gutter relies on it).
+
+    Each run is (outer classes, class, text): outer classes are scopes that contain other tokens
+    (a template literal around its `${…}`); consecutive runs share their common outer spans."""
+    lines: list[list[tuple[tuple[str, ...], str | None, str]]] = [[]]
+    raw: Iterable[tuple[_TokenType, str]] = _tokens(lexer, code)
     if lang in _JS_FAMILY:
-        tokens = _refine_js(list(tokens))
-    for ttype, value in tokens:
+        tokens: Iterable[tuple[_TokenType, str, tuple[str, ...]]] = _refine_js(list(raw))
+    else:
+        tokens = ((t, v, ()) for t, v in raw)
+    for ttype, value, outer in tokens:
         if not value:
+            if outer:                    # an empty scope highlight.js still prints: `(<params/>)`
+                lines[-1].append((outer, None, ""))
             continue
         cls = _token_class("hljs", lang, ttype)
         parts = value.split("\n")
@@ -431,19 +555,30 @@ def _hljs_lines(code: str, lang: str, lexer: Lexer | None, prefix: str) -> list[
                 lines.append([])
             if part:
                 cur = lines[-1]
-                if cur and cur[-1][0] == cls:
-                    cur[-1] = (cls, cur[-1][1] + part)   # merge runs of one class
+                if cur and cur[-1][0] == outer and cur[-1][1] == cls and cur[-1][2]:
+                    cur[-1] = (outer, cls, cur[-1][2] + part)   # merge runs of one class
                 else:
-                    cur.append((cls, part))
+                    cur.append((outer, cls, part))
     out = []
     for line in lines:
-        buf = []
-        for cls, text in line:
-            if cls is None or not text.strip():
-                buf.append(escape_html(text))
-            else:
-                # hljs prefixes only the scope's first class: `hljs-title function_`.
-                buf.append(f'<span class="{prefix}{cls}">{escape_html(text)}</span>')
+        buf: list[str] = []
+        open_: list[str] = []
+        for outer, cls, text in line:
+            # Whitespace alone never gets its own class (highlight.js leaves it outside).
+            want = list(outer) + ([cls] if cls is not None and text.strip() else [])
+            keep = 0
+            while keep < min(len(open_), len(want)) and open_[keep] == want[keep] \
+                    and keep < len(outer):
+                keep += 1
+            buf.append("</span>" * (len(open_) - keep))
+            # hljs prefixes only the scope's first class: `hljs-title function_`.
+            buf.extend(f'<span class="{prefix}{c}">' for c in want[keep:])
+            open_ = want
+            buf.append(escape_html(text))
+            if not text and not cls:
+                buf.append("</span>" * (len(open_) - keep))
+                open_ = open_[:keep]
+        buf.append("</span>" * len(open_))
         out.append("".join(buf))
     return out
 

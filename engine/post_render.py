@@ -32,6 +32,7 @@ __all__ = ["render_document", "render_string", "register_builtin_filters", "back
 _CODE_WRAP = re.compile(r"<hexoPostRenderCodeBlock>([\s\S]*?)</hexoPostRenderCodeBlock>")
 _INLINE_CODE = re.compile(r"<code(?:\s[^>]*)?>[\s\S]*?</code>")
 _EXCERPT = re.compile(r"<!-- ?more ?-->", re.I)
+_ENDS_WITH_PLACEHOLDER = re.compile(r"(?:^|\n)[ \t]*<!--\ufffc[a-z]\d+-->\Z")
 
 
 # --------------------------------------------------------------------------------------------
@@ -237,7 +238,12 @@ def _render_body(engine: Any, body: str, *, doc: Any, site: Any, markdown: bool,
         text = tag_pass.extract(text)
     if markdown:
         found: list = []
+        ends_with_block = _ENDS_WITH_PLACEHOLDER.search(text) is not None
         text = _markdown(engine, text, found)
+        if ends_with_block and text.endswith("-->\n"):
+            # A tag or code block that ends the file (no final newline) is an HTML block whose
+            # raw text has no newline either: Hexo's output ends right after it (TRIAGE 8).
+            text = text[:-1]
         if doc is not None and found:
             # Problems that did not stop the render (maths that cannot be converted) become
             # warnings on the document; lines are approximate where tags changed line counts.

@@ -113,7 +113,7 @@ def _needs_quotes(value: str) -> bool:
 def _placeholder(value: Any, json_mode: bool) -> Any:
     """A value as the scaffold template sees it: dates formatted, strings quoted when needed."""
     if isinstance(value, date_type):
-        return _format_date(value)
+        return json.dumps(_format_date(value)) if json_mode else _format_date(value)
     if isinstance(value, str):
         if json_mode:
             return json.dumps(value, ensure_ascii=False)

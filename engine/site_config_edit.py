@@ -2,8 +2,9 @@
 file's comments, key order, quoting and indentation (ruamel.yaml round trip).
 
 Keys are dotted paths (`deploy.branch`, `theme_config.profile.name`); setting a key whose parents
-do not exist creates them. Values are read as YAML (`10` is a number, `true` a boolean, `[a, b]`
-a list, `null` null); quote them for a string (`'10'`). JSON config files are rewritten as JSON.
+do not exist creates them. Values: `true`/`false`, `null` and numbers are typed as in Hexo, a flow
+list/mapping (`[a, b]`) is read as YAML, anything else is a string; quote a value to force a
+string (`'10'`). JSON config files are rewritten as JSON.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import re
 import tempfile
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -46,16 +47,29 @@ def lookup(data: Any, key: str, default: Any = _MISSING) -> Any:
 
 
 def parse_value(text: str) -> Any:
-    """A command-line value as YAML would read it ('' stays an empty string)."""
-    if text == "":
-        return ""
-    try:
-        value = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return text
-    if isinstance(value, (dict, list, str, int, float, bool)) or value is None:
-        return value
-    return text   # dates and other YAML types: keep the user's text
+    """A command-line value, cast as Hexo's `config` command does: `true`/`false`, `null`, and
+    numbers become those types, anything else stays a string (`New: Title` included). pyhexo
+    also reads a flow list or mapping (`[a, b]`, `{k: v}`) as YAML, and a quoted value
+    (`'10'`, `"true"`) as the string inside the quotes."""
+    stripped = text.strip()
+    low = stripped.lower()
+    if low in ("true", "false"):
+        return low == "true"
+    if low in ("null", "~"):
+        return None
+    if re.fullmatch(r"[-+]?\d+", stripped):
+        return int(stripped)
+    if re.fullmatch(r"[-+]?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?", stripped):
+        return float(stripped)
+    if len(stripped) >= 2 and stripped[0] == stripped[-1] and stripped[0] in "'\"" or \
+            (stripped[:1], stripped[-1:]) in (("[", "]"), ("{", "}")):
+        try:
+            value = yaml.safe_load(stripped)
+        except yaml.YAMLError:
+            return text
+        if isinstance(value, (str, list, dict)):
+            return value
+    return text
 
 
 def format_value(value: Any) -> str:
@@ -126,11 +140,29 @@ def config_file_for(site_dir: Path, config_files: list[str] | None = None) -> Pa
     return yml
 
 
-def set_value(path: Path, key: str, value: Any) -> tuple[Any, Any]:
+def set_value(path: Path, key: str, value: Any, *,
+              check: Callable[[], object] | None = None) -> tuple[Any, Any]:
     """Set `key` to `value` in the file at `path` (created if missing); returns (old, new).
-    Everything else in the file is kept as written."""
-    parts = split_key(key)
+    Everything else in the file is kept as written. `check` runs after writing (e.g. loading the
+    config); if it raises, the file is put back as it was and the error propagates."""
     path = Path(path)
+    existed = path.exists()
+    before = path.read_bytes() if existed else None
+    result = _set_value(path, key, value)
+    if check is not None:
+        try:
+            check()
+        except BaseException:
+            if before is not None:
+                _atomic_write_bytes(path, before)
+            else:
+                path.unlink(missing_ok=True)
+            raise
+    return result
+
+
+def _set_value(path: Path, key: str, value: Any) -> tuple[Any, Any]:
+    parts = split_key(key)
     text = path.read_text("utf-8-sig") if path.exists() else ""
     if path.suffix.lower() == ".json":
         data = json.loads(text) if text.strip() else {}
@@ -201,11 +233,15 @@ def _assign(data: dict, parts: list[str], value: Any, key: str) -> Any:
 
 
 def _atomic_write(path: Path, text: str) -> None:
+    _atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
         if path.exists():
             os.chmod(tmp, path.stat().st_mode & 0o777)
         os.replace(tmp, path)

@@ -146,6 +146,14 @@ def strip_html(s: str) -> str:
         return ""
     if "<" not in s:
         return s
+    # Themes strip the same post content on every list page that shows it (index, archives, tags,
+    # categories): memoise. The key is the caller's own string object, so the cache holds only
+    # references to content that is alive anyway, plus the stripped text.
+    return _strip_html_cached(s)
+
+
+@lru_cache(maxsize=4096)
+def _strip_html_cached(s: str) -> str:
     out: list[str] = []
     n = len(s)
     i = 0
@@ -167,6 +175,12 @@ def strip_html(s: str) -> str:
                 return "".join(out)
             i = text_start = end + 3
             continue
+        gt = s.find(">", lt + 1)
+        if gt > 0:
+            inner = s[lt + 1:gt]
+            if "<" not in inner and '"' not in inner and "'" not in inner:
+                i = text_start = gt + 1   # the common case: a plain tag, no scanning needed
+                continue
         depth = 0
         quote_ch = ""
         j = lt + 1

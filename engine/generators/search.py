@@ -235,7 +235,9 @@ def generate_search(site: "Site", engine: "Engine") -> Iterable[Route]:
         for name in ASSETS:
             asset = ASSET_DIR / name
             if asset.is_file():
-                routes.append(Route(base + name, None, asset, "asset", None, "search"))
+                # Bytes, not a Path: the file lives in the pyhexo package, outside the site, and
+                # verbatim copies are only allowed from inside it.
+                routes.append(Route(base + name, None, asset.read_bytes(), "raw", None, "search"))
     plugin_path = str(opts.get("path") or "").lstrip("/")
     if plugin_path:
         routes.append(Route(plugin_path, None, search_xml(site, raw, opts, plugin_path), "raw", None,

@@ -12,11 +12,11 @@ from engine.extend import Extend
 
 def builtin_helpers() -> dict[str, Callable[..., Any]]:
     """Name → function for every built-in helper."""
-    from engine.helpers import (dates, i18n, is_, lists, meta, misc, paginator, render, tags_html,
-                                text, toc, url)
+    from engine.helpers import (dates, i18n, is_, jsonld, lists, meta, misc, paginator, render,
+                                tags_html, text, toc, url)
 
     helpers: dict[str, Callable[..., Any]] = {}
-    for module in (url, tags_html, is_, dates, lists, toc, text, render, meta, misc, i18n):
+    for module in (url, tags_html, is_, dates, lists, toc, text, render, meta, misc, i18n, jsonld):
         helpers.update(module.HELPERS)
     helpers["paginator"] = paginator.paginator
     return helpers

@@ -9,6 +9,7 @@ import pytest
 
 from engine.config import DEFAULT_CONFIG, config_fingerprint, deep_merge, load_config
 from engine.errors import ConfigError
+from engine.resources import bundled_theme_dir
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 FEATURE = SHARED / "corpora" / "feature-site"
@@ -36,9 +37,12 @@ def test_feature_site(tmp_path):
     c = load_config(FEATURE)
     assert c["root"] == "/blog/" and c["url"] == "http://example.com/blog"
     assert c.get("skip_render") == ["skipme/**"]
-    assert c.tz is None and c.theme_name == "landscape" and c.theme_dir is None
+    # landscape is not installed: the bundled theme stands in, with one warning
+    assert c.tz is None and c.theme_name == "landscape" and c.theme_fallback
+    assert c.theme_dir == bundled_theme_dir() and len(c.warnings) == 1
     assert c.source_dir == FEATURE / "source" and c.public_dir == FEATURE / "public"
-    assert c.theme_config == {"probe_key": "from-site-theme_config"}
+    assert c.theme_config["probe_key"] == "from-site-theme_config"      # theme_config: still applies
+    assert "menu" in c.theme_config                                     # from scholar's _config.yml
     assert c.files == [FEATURE / "_config.yml"]
     # plugin defaults follow the site's per_page
     assert c["index_generator"]["per_page"] == 3 and c["tag_generator"]["per_page"] == 3
@@ -164,10 +168,41 @@ def test_theme_config_merge_order(tmp_path):
     assert root / "themes" / "t" / "_config.yml" in c.files and root / "_config.t.yml" in c.files
 
 
-def test_theme_config_without_theme_dir(tmp_path):
-    root = site(tmp_path, {"_config.yml": "theme: missing\n", "_config.missing.yml": "k: 1\n"})
+def test_missing_theme_falls_back_to_the_bundled_one_with_one_warning(tmp_path):
+    root = site(tmp_path, {"_config.yml": "theme: missing\ntheme_config: {x: 1}\n",
+                           "_config.missing.yml": "k: 1\n", "_config.scholar.yml": "s: 2\n"})
     c = load_config(root)
-    assert c.theme_dir is None and c.theme_config == {"k": 1}
+    assert c.theme_dir == bundled_theme_dir() and c.theme_fallback
+    [warning] = c.warnings
+    assert "theme 'missing' not found" in str(warning) and "bundled 'scholar'" in str(warning)
+    assert warning.path == "_config.yml"
+    # the missing theme's own config file is not applied to the stand-in; the site's are
+    assert "k" not in c.theme_config and c.theme_config["s"] == 2 and c.theme_config["x"] == 1
+    assert c.theme_dir == bundled_theme_dir() and len(c.warnings) == 1   # resolved once
+
+
+def test_ejs_theme_falls_back_and_says_why(tmp_path):
+    root = site(tmp_path, {"_config.yml": "theme: landscape\n",
+                           "themes/landscape/layout/index.ejs": "<%- body %>",
+                           "themes/landscape/layout/_partial/head.ejs": "",
+                           "themes/landscape/_config.yml": "menu: {Home: /}\n"})
+    c = load_config(root)
+    assert c.theme_fallback and c.theme_dir == bundled_theme_dir()
+    assert "no Jinja2 views" in str(c.warnings[0]) and "ejs" in str(c.warnings[0])
+    assert c.theme_config.get("profile") is not None        # scholar's config, not landscape's
+
+
+def test_jinja_theme_and_theme_without_layout_are_used_as_is(tmp_path):
+    a = site(tmp_path / "a", {"_config.yml": "theme: t\n", "themes/t/layout/index.html": "x"})
+    b = site(tmp_path / "b", {"_config.yml": "theme: t\n", "themes/t/_config.yml": "k: 1\n"})
+    for root in (a, b):
+        c = load_config(root)
+        assert c.theme_dir == root / "themes" / "t" and not c.theme_fallback and not c.warnings
+
+
+def test_theme_scholar_without_a_copy_uses_the_bundled_one_silently(tmp_path):
+    c = load_config(site(tmp_path, {"_config.yml": "theme: scholar\n"}))
+    assert c.theme_dir == bundled_theme_dir() and not c.warnings and not c.theme_fallback
 
 
 def test_fingerprint_is_stable_and_sensitive(tmp_path):

@@ -213,3 +213,18 @@ def test_plugin_command_never_shadows_a_builtin(make_site, name):
     """)})
     out = CliRunner().invoke(cli, ["--cwd", str(site), name, "--help"]).output
     assert "PLUGIN" not in out and "Usage" in out
+
+
+@pytest.mark.parametrize("ending, expected", [
+    ("{% box %}", "<div>box</div>"),                 # the file ends with the tag: no newline (Hexo)
+    ("{% box %}\n", "<div>box</div>\n"),
+    ("text {% box %}", "<p>text <div>box</div></p>\n"),
+])
+def test_tag_at_the_very_end_of_a_post(make_site, ending, expected):
+    # hexo-theme-unit-test `videos` ends with `{% vimeo … %}` and no final newline (TRIAGE 8).
+    site = make_site({"scripts/box.py": "def register(extend):\n"
+                                        "    extend.tags.register('box', lambda c, a, b: '<div>box</div>')\n",
+                      "source/_posts/p.md": "---\ntitle: P\ndate: 2024-01-01\n---\nIntro\n\n" + ending})
+    _, result = build(site)
+    assert str(result.site.posts[0].content).endswith("<p>Intro</p>\n" + expected if "text" not in ending
+                                                       else expected)

@@ -176,7 +176,11 @@
           state.listeners.forEach(function (fn) { fn(); });
         });
       });
-      chain.then(function () { state.done = true; }, function () { state.done = true; });
+      function finish() {
+        state.done = true;
+        state.listeners.forEach(function (fn) { fn(); });   // drop the "still loading" note
+      }
+      chain.then(finish, finish);
       return state;
     });
     cache[indexUrl] = state;
