@@ -132,10 +132,8 @@ def run_build(engine: "Engine") -> BuildResult:
 
     outputs: dict[str, bytes | Path] = {}
     no_layout: list[str] = []
-    for route in routes:
-        try:
-            body = render_route(engine, route, site)
-        except EngineError as err:
+    for route, body, err in _render_all(engine, routes, site):
+        if err is not None:
             log.error(err)
             keep.add(route.path)
             continue
@@ -159,6 +157,28 @@ def run_build(engine: "Engine") -> BuildResult:
     engine.warn = None
     return BuildResult(outputs, log.errors, log.warnings, next(_build_ids), timer.timings, keep,
                        failed_sources, sources, site, routes)
+
+
+def _render_all(engine: "Engine", routes: list[Route], site: Site):
+    """(route, body or None, error or None) for every route, in order; theme-rendered routes go
+    through the worker pool when there are enough of them to pay for it."""
+    from engine.parallel import pool_is_worth_it, render_routes_in_pool
+    themed = [i for i, r in enumerate(routes) if r.layouts is not None]
+    results: list[tuple[Any, Any]] = [(None, None)] * len(routes)
+    if pool_is_worth_it(len(themed), engine.concurrency):
+        engine.theme.warm_up()
+        subset = [routes[i] for i in themed]
+        for k, body, err in render_routes_in_pool(engine, subset, site, engine.concurrency):
+            results[themed[k]] = (body, err)
+        pending = [i for i, r in enumerate(routes) if r.layouts is None]
+    else:
+        pending = range(len(routes))
+    for i in pending:
+        try:
+            results[i] = (render_route(engine, routes[i], site), None)
+        except EngineError as err:
+            results[i] = (None, err)
+    return [(route, body, err) for route, (body, err) in zip(routes, results)]
 
 
 def render_route(engine: "Engine", route: Route, site: Site) -> bytes | Path | None:

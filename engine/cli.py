@@ -1,14 +1,18 @@
 """The `pyhexo` command line: argument parsing and reporting only; the work lives in the engine.
 
-Exit codes: 0 success, 1 the site has errors (everything else was still built), 2 usage errors.
+Exit codes: 0 success; 1 the site has errors (everything else was still built) or the command
+could not do its job (not a site, a refused public_dir, a missing draft, git failed...); 2 usage
+errors (unknown command or option, missing or extra arguments).
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
 import traceback
 from pathlib import Path
+from typing import Iterator
 
 import click
 
@@ -65,7 +69,8 @@ pass_options = click.make_pass_decorator(Options)
 class AliasGroup(click.Group):
     """Hexo's short verbs: `pyhexo g`, `pyhexo s`, `pyhexo n`."""
 
-    aliases = {"g": "generate", "s": "server", "n": "new", "p": "publish"}
+    aliases = {"g": "generate", "s": "server", "n": "new", "p": "publish", "d": "deploy",
+               "l": "list"}
 
     def get_command(self, ctx: click.Context, name: str):
         cmd = super().get_command(ctx, self.aliases.get(name, name))
@@ -509,34 +514,19 @@ def completion_cmd(shell: str | None) -> None:
     click.echo(cls(cli, {}, "pyhexo", "_PYHEXO_COMPLETE").source())
 
 
-class _Progress:
-    def __init__(self, opts: Options, label: str):
-        self.status = None
-        if opts.report.silent or not opts.report.color:
-            return
-        from rich.console import Console
-        self.console = Console(stderr=True)
-        self.label = label
-
-    def __enter__(self) -> "_Progress":
-        if self.console_ok():
-            self.start = time.perf_counter()
-            self.status = self.console.status(f"{self.label}...", spinner="dots")
-            self.status.start()
-        return self
-
-    def console_ok(self) -> bool:
-        return hasattr(self, "console")
-
-    def __exit__(self, *exc: object) -> None:
-        if self.status is not None:
-            self.status.stop()
-
-
-def _progress(opts: Options, label: str) -> _Progress:
-    """A spinner with the step's name on stderr, on an interactive terminal only (never under
-    CI=true, NO_COLOR, a pipe, or --silent)."""
-    return _Progress(opts, label)
+@contextlib.contextmanager
+def _progress(opts: Options, label: str) -> Iterator[None]:
+    """A transient spinner with the step's name and elapsed time on stderr, on an interactive
+    terminal only (never under CI=true, NO_COLOR, TERM=dumb, a pipe, or --silent)."""
+    if opts.report.silent or not opts.report.color:
+        yield
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    with Progress(SpinnerColumn(), TextColumn(f"{label}..."), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        bar.add_task(label, total=None)
+        yield
 
 
 @cli.command("version")

@@ -128,7 +128,12 @@ class Engine:
             mark_safe(doc)
         return failed
 
-    def build(self):
+    def build(self, changes=None):
+        """A full build; with `changes` (the dev server's `watch.ChangeSet`, empty for its first
+        build) only what the changes can affect is rebuilt, when that is safe (engine.incremental)."""
+        if changes is not None:
+            from engine.incremental import build as incremental_build
+            return incremental_build(self, changes)
         from engine.build import run_build
         return run_build(self)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
 
@@ -403,6 +404,21 @@ def moment_format(dt: datetime, fmt: str, tz: tzinfo | None = None, lang: str | 
     `dt` is shown in `tz` when given, else in the machine's zone as plain moment does (a naive
     `dt` is local time).
     """
+    if tz is None:
+        return _moment_format(dt, fmt, tz, lang)   # the machine zone may change (tests): no memo
+    try:
+        return _moment_format_cached(dt, fmt, tz, lang)
+    except TypeError:   # an unhashable argument
+        return _moment_format(dt, fmt, tz, lang)
+
+
+@lru_cache(maxsize=8192)
+def _moment_format_cached(dt: datetime, fmt: str, tz: tzinfo | None, lang: str | None) -> str:
+    # Every list page formats the same post dates again: memoise on (date, format, zone, lang).
+    return _moment_format(dt, fmt, tz, lang)
+
+
+def _moment_format(dt: datetime, fmt: str, tz: tzinfo | None, lang: str | None) -> str:
     dt = to_zone(dt, tz)
     # moment-timezone prints the zone abbreviation for z/zz; a plain local moment prints ''
     zone_name = (dt.tzname() or "") if tz is not None else ""

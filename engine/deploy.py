@@ -186,8 +186,7 @@ class Git:
             detail = (proc.stderr or proc.stdout).strip().splitlines()
             raise DeployError(f"git {args[0]} failed: " + (detail[-1] if detail else
                                                              f"exit code {proc.returncode}"),
-                              hint="run with --debug for git's full output" if len(detail) > 1
-                              else None, context="\n".join(detail[-8:]) if len(detail) > 1 else None)
+                              context="\n".join(detail[-8:]) if len(detail) > 1 else None)
         return proc
 
     def out(self, *args: str) -> str:

@@ -132,6 +132,16 @@ MAX_YAML_DEPTH = 128
 _NESTING_CHARS = ("[", "{", "-", "?", ":")
 
 
+class _HexoDumper(yaml.SafeDumper):
+    """Quotes a string that *either* YAML 1.1 or js-yaml would read as another type ('0E0',
+    '0o17', 'yes'), so what `dumps` writes reads back as the same value."""
+
+
+for _tag, _pattern, _first in _RESOLVERS:
+    _HexoDumper.add_implicit_resolver(_tag, re.compile(_pattern),
+                                      list(_first) + ([""] if _tag.endswith(":null") else []))
+
+
 def load_yaml(text: str) -> Any:
     """Parse YAML text with Hexo's (js-yaml 4) rules; raises ``yaml.YAMLError``."""
     check_yaml_depth(text)
@@ -264,7 +274,7 @@ class HexoYAMLHandler(BaseHandler):
         # line breaks (a title silently changed); escaping non-ASCII then is the price.
         kwargs.setdefault("allow_unicode", not _has_yaml_breaks(metadata))
         kwargs.setdefault("sort_keys", False)
-        return yaml.safe_dump(metadata, **kwargs).strip()  # type: ignore[call-overload]
+        return yaml.dump(metadata, Dumper=_HexoDumper, **kwargs).strip()  # type: ignore[call-overload]
 
 
 def _has_yaml_breaks(value: Any) -> bool:

@@ -72,3 +72,43 @@ def _render_batch(indices: list[int]) -> list[tuple[int, tuple | None, Any]]:
             results.append((i, None, SourceError(f"{type(exc).__name__}: {exc}",
                                                  path=f"{engine.source_display}/{doc.source}")))
     return results
+
+
+def render_routes_in_pool(engine: "Engine", routes: list, site: "Site",
+                          workers: int) -> list[tuple[int, Any, Any]]:
+    """[(index, bytes or None (no layout), error or None)] for theme-rendered routes.
+
+    Forked after the posts are rendered, so workers see every document's content; each returns
+    the page bytes, which are cheap to send back compared with rendering them."""
+    ctx = multiprocessing.get_context("fork")
+    gc.collect()
+    gc.freeze()
+    try:
+        _worker_state.update(engine=engine, routes=routes, site=site)
+        chunk = max(1, min(64, len(routes) // (workers * 8) or 1))
+        batches = [list(range(i, min(i + chunk, len(routes)))) for i in range(0, len(routes), chunk)]
+        with ctx.Pool(workers) as pool:
+            out: list = []
+            for part in pool.imap_unordered(_render_route_batch, batches):
+                out.extend(part)
+        return out
+    finally:
+        _worker_state.clear()
+        gc.unfreeze()
+
+
+def _render_route_batch(indices: list[int]) -> list[tuple[int, Any, Any]]:
+    from engine.build import render_route
+    engine = _worker_state["engine"]
+    routes = _worker_state["routes"]
+    site = _worker_state["site"]
+    results = []
+    for i in indices:
+        try:
+            results.append((i, render_route(engine, routes[i], site), None))
+        except EngineError as err:
+            results.append((i, None, err))
+        except Exception as exc:
+            results.append((i, None, EngineError(f"{type(exc).__name__}: {exc} "
+                                                 f"(rendering {routes[i].path})")))
+    return results

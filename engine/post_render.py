@@ -226,7 +226,8 @@ def _markdown(engine: Any, text: str, warnings: list | None = None) -> str:
 
 
 def _render_body(engine: Any, body: str, *, doc: Any, site: Any, markdown: bool, tags: bool,
-                 body_line: int = 1, source_text: str | None = None) -> str:
+                 body_line: int = 1, source_text: str | None = None,
+                 trim_end: bool = False) -> str:
     prot = _Protected(body)
     text = prot.text
     config = getattr(getattr(engine, "config", None), "raw", None) or {}
@@ -238,7 +239,7 @@ def _render_body(engine: Any, body: str, *, doc: Any, site: Any, markdown: bool,
         text = tag_pass.extract(text)
     if markdown:
         found: list = []
-        ends_with_block = _ENDS_WITH_PLACEHOLDER.search(text) is not None
+        ends_with_block = trim_end and _ENDS_WITH_PLACEHOLDER.search(text) is not None
         text = _markdown(engine, text, found)
         if ends_with_block and text.endswith("-->\n"):
             # A tag or code block that ends the file (no final newline) is an HTML block whose
@@ -277,7 +278,7 @@ def render_document(engine: Any, doc: Any, site: Any) -> None:
         markdown=bool(getattr(doc, "render_markdown", True)),
         tags=not getattr(doc, "disable_nunjucks", False),
         body_line=int(getattr(doc, "body_line", 1) or 1),
-        source_text=getattr(doc, "raw", None))
+        source_text=getattr(doc, "raw", None), trim_end=True)
     doc.content, doc.excerpt, doc.more = split_excerpt(content, getattr(doc, "front_matter", None))
     engine.extend.filters.run("after_post_render", doc, engine=engine)
 

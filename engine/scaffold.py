@@ -28,7 +28,7 @@ from typing import Any, Mapping
 import jinja2
 import yaml
 
-from engine.errors import EngineError, SourceError
+from engine.errors import EngineError
 from engine.frontmatter import load_yaml, parse_front_matter
 from engine.resources import bundled
 from engine.text import slugize
@@ -144,10 +144,20 @@ def stringify_front_matter(data: Mapping[str, Any], json_mode: bool = False) -> 
 
 
 class _Dumper(yaml.SafeDumper):
-    """Lists indented under their key (`tags:\n  - a`), as js-yaml writes them."""
+    """Lists indented under their key (`tags:\n  - a`), as js-yaml writes them; a string that
+    Hexo's YAML (js-yaml typing: `0E0`, `.5`, `0o17` are numbers) would read as something else is
+    quoted even where PyYAML's YAML 1.1 rules would leave it plain."""
 
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         return super().increase_indent(flow, False)
+
+    def represent_str(self, data: str) -> yaml.ScalarNode:
+        if _needs_quotes(data) and "\n" not in data:
+            return self.represent_scalar("tag:yaml.org,2002:str", data, style="'")
+        return super().represent_str(data)
+
+
+_Dumper.add_representer(str, _Dumper.represent_str)
 
 
 def _key(k: Any) -> str:

@@ -61,6 +61,18 @@ class Theme:
         self._views[name] = found
         return found
 
+    def warm_up(self) -> None:
+        """Compile every view now, so forked render workers inherit compiled templates instead of
+        each compiling them again."""
+        if self.layout_dir is None:
+            return
+        for path in self.layout_dir.rglob("*"):
+            if path.suffix in VIEW_EXTS and path.is_file():
+                try:
+                    self.env.get_template(path.relative_to(self.layout_dir).as_posix())
+                except Exception:
+                    pass   # reported when a route actually renders it
+
     def has_view(self, name: str) -> bool:
         return self.find_view(name) is not None
 
@@ -88,11 +100,18 @@ class Theme:
         if depth > MAX_PARTIAL_DEPTH:
             raise TemplateError(f"partial '{name}' nests more than {MAX_PARTIAL_DEPTH} levels "
                                 "(a partial that includes itself?)", path=self._shown_view(view))
-        values: dict[str, Any] = {} if only else dict(jctx.get_all())
+        # get_all() already holds the globals, so the new context can share this dict instead of
+        # copying globals and locals again (partials run many times per page: post cards, metas).
+        values: dict[str, Any] = dict(self.env.globals) if only else jctx.get_all().copy()
         values[CTX_KEY] = jctx.get(CTX_KEY)
         values.update(locals or {})
         values["__pyhexo_depth"] = depth
-        return Markup(self.env.get_template(view).render(values))
+        tmpl = self.env.get_template(view)
+        try:
+            return Markup("".join(tmpl.root_render_func(tmpl.new_context(values, shared=True))))
+        except Exception:
+            self.env.handle_exception()   # re-raises with the traceback mapped to template lines
+            raise
 
     # ---- rendering -----------------------------------------------------------------------
     def locals_for(self, route: Route, site: "Site") -> dict[str, Any]:

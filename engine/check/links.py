@@ -568,10 +568,7 @@ def _check_one(link: Link, page: str, info: PageLinks, pages: dict[str, PageLink
     if frag and _is_html(target) and frag != "top" and not frag.startswith(":~:"):
         ids = pages.get(target).ids if target in pages else None
         if ids is not None and frag not in ids:
-            from engine.text import slugize
-            slug = slugize(frag)
-            hint = (f"the heading id is '#{slug}'" if slug in ids and slug != frag
-                    else "anchors are heading ids: the heading text slugized (spaces → '-')")
+            hint = _anchor_hint(frag, ids)
             add("broken-anchor", f"broken anchor (no id '{frag}' on {target})", url, page,
                 doc_loc=loc(), hint=hint)
 
@@ -586,3 +583,19 @@ def _suggest(rel: str, site: _Site) -> str | None:
              for o in site.outputs if _is_html(o)]
     close = difflib.get_close_matches(rel, names, n=1, cutoff=0.75)
     return f"did you mean {site.root}{close[0]}{'/' if close[0] else ''}?" if close else None
+
+
+def _anchor_hint(frag: str, ids: set[str]) -> str:
+    """Name the id that was meant: heading ids are `slugize(heading text)` (engine.text, the
+    function the Markdown renderer uses), so `#Getting Started` or `#getting-started` for the
+    heading "Getting Started" point at `#Getting-Started`."""
+    import difflib
+
+    from engine.text import slugize
+    wanted = {frag.casefold(), slugize(frag).casefold(), slugize(frag, transform=1).casefold()}
+    exact = sorted(i for i in ids if i.casefold() in wanted)
+    if not exact:
+        exact = difflib.get_close_matches(frag, sorted(ids), n=1, cutoff=0.8)
+    if exact:
+        return f"the heading id is '#{exact[0]}'"
+    return "anchors are heading ids: the heading text slugized (spaces → '-')"

@@ -11,7 +11,10 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
-_A_TAG = re.compile(r"<a(\s[^<>]*?)?>", re.IGNORECASE)
+# Only anchors whose href is absolute (http:, https:, //) can be external: matching just those
+# keeps the per-link Python work to the links that matter.
+_A_TAG = re.compile(r"""<a((?:\s[^<>]*?)?\shref\s*=\s*["']?\s*(?:https?:)?//[^<>]*?)>""",
+                    re.IGNORECASE)
 _HREF = re.compile(r"""\shref\s*=\s*(["'])([^"'<>]*)\1""", re.IGNORECASE)
 _HAS_TARGET = re.compile(r"\starget\s*=", re.IGNORECASE)
 _REL = re.compile(r"""(\srel\s*=\s*)(["'])([^"']*)\2""", re.IGNORECASE)

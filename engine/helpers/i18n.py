@@ -76,9 +76,18 @@ def _order(ctx) -> list[str]:
 
 
 def _lookup(ctx, key: str) -> Any:
-    langs = _languages(ctx)
-    lower = {k.lower(): v for k, v in langs.items()}
-    for lang in _order(ctx):
+    # A page calls __() dozens of times: its lookup order and the lower-cased table are computed
+    # once per page (RenderContext.extra lives for one route render).
+    extra = getattr(ctx, "extra", None)
+    stamp = (getattr(ctx, "lang", None), repr(ctx.config.get("language")))
+    cached = extra.get("_i18n") if isinstance(extra, dict) else None
+    if cached is None or cached[0] != stamp:
+        langs = _languages(ctx)
+        cached = (stamp, langs, {k.lower(): v for k, v in langs.items()}, _order(ctx))
+        if isinstance(extra, dict):
+            extra["_i18n"] = cached
+    _, langs, lower, order = cached
+    for lang in order:
         table = langs.get(lang) or lower.get(lang.lower())
         if table is not None and key in table and table[key] is not None:
             return table[key]

@@ -22,6 +22,7 @@ _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "me
 _ANY_HEADING = re.compile(r"<h[1-6]", re.I)
 _HEADING = re.compile(r"""<h([1-6])\b((?:[^>"']|"[^"]*"|'[^']*')*)>.*?</h\1\s*>""", re.S | re.I)
 _NOT_MARKUP = re.compile(r"<!--|<!\[CDATA\[|<script|<style", re.I)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _TOKEN = re.compile(
     r"<!--.*?-->"                                                  # comment
     r"|<(script|style)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>(.*?)</\1\s*>"  # raw text element
@@ -166,7 +167,10 @@ def toc_items(content: str, min_depth: int = 1, max_depth: int = 6) -> list[_Hea
     levels = _HEADINGS[max(min_depth, 1) - 1:max_depth]
     collector = _Collector(levels)
     # Fast path (rendered Markdown): when every heading carries its own id, ancestors cannot
-    # change anything, so only the headings themselves need reading.
+    # change anything, so only the headings themselves need reading. Comments (common in posts)
+    # are dropped first; CDATA, scripts and styles take the full parser.
+    if "<!--" in content:
+        content = _COMMENT.sub("", content)
     if not _NOT_MARKUP.search(content):
         found = [m for m in _HEADING.finditer(content) if f"h{m.group(1)}" in levels]
         if all(_attrs(m.group(2)).get("id") for m in found):
@@ -191,6 +195,29 @@ def _truncate(items: list[_Heading], max_items: float) -> list[_Heading]:
 
 def toc(ctx, content: Any = "", *args: Any, **kwargs: Any) -> str:
     opts = options(args, kwargs)
+    # Themes call toc() on the same post content more than once (is there a toc? render it):
+    # the result depends only on the content and the options.
+    try:
+        key = (content, tuple(sorted(opts.items())))
+        hash(key)
+    except TypeError:
+        return _toc(content, opts)
+    memo = _toc_memo(ctx)
+    if key not in memo:
+        if len(memo) > 512:
+            memo.clear()
+        memo[key] = _toc(content, opts)
+    return memo[key]
+
+
+def _toc_memo(ctx) -> dict:
+    site = getattr(ctx, "site", None)
+    if site is None:
+        return {}
+    return site.__dict__.setdefault("_pyhexo_toc_memo", {})
+
+
+def _toc(content: Any, opts: dict) -> str:
     min_depth = int(or_default(opts.get("min_depth"), 1))
     max_depth = int(or_default(opts.get("max_depth"), 6))
     max_items = float(or_default(opts.get("max_items"), float("inf")))

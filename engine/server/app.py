@@ -81,12 +81,15 @@ class EngineBuilder:
             if self._on_engine is not None:
                 self._on_engine(self.engine)
         build = self.engine.build
-        # An engine that can use the change set for incremental work gets it.
+        # An engine that can use the change set for incremental work gets it; the first build
+        # gets an empty one (not None), which asks `Engine.build` to prepare for what follows.
         try:
             takes_changes = "changes" in inspect.signature(build).parameters
         except (TypeError, ValueError):
             takes_changes = False
-        return build(changes=changes) if takes_changes else build()
+        if not takes_changes:
+            return build()
+        return build(changes=changes if changes is not None else ChangeSet())
 
 
 class DevServer:

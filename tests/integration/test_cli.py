@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import write_site
 from engine.cli import cli
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -192,6 +191,7 @@ def test_list_tables(blog):
     assert code == 0 and "source/about/index.md" in out and "about/index.html" in out
     code, out = run(blog, "list", "tag")
     assert code == 0 and re.search(r"\| b\s+\| 2\s+\| tags/b/", out) and "| c " not in out
+    assert run(blog, "l", "tag")[1] == out                                  # Hexo's short verb
     code, out = run(blog, "--draft", "list", "tag")
     assert "| c " in out
     code, out = run(blog, "list", "category")

@@ -81,7 +81,7 @@ def test_deploy_twice_pushes_an_incremental_commit(tmp_path):
     tree = files_on(remote, "gh-pages")
     assert "2024/01/02/two/index.html" in tree and "2024/01/01/one/index.html" not in tree
 
-    code, out = run(site, "deploy")                                   # nothing changed
+    code, out = run(site, "d")                                        # nothing changed
     assert code == 0 and "up to date" in out
     assert git(remote, "rev-parse", "gh-pages") == second
 
