@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 $(BIN)/pyhexo: pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test,browser]'
+	$(BIN)/pip install -q -e '.[test,browser,csl]'
 	touch $@
 
 install: $(BIN)/pyhexo

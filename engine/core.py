@@ -65,6 +65,8 @@ class Engine:
         register_builtin_tags(self.extend)
         register_post_filters(self.extend)
         register_builtin_filters(self.extend)
+        from engine.scholar import register_scholar
+        register_scholar(self.extend)
 
     # ---- paths -----------------------------------------------------------------------------
     @property

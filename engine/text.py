@@ -152,8 +152,33 @@ def strip_html(s: str) -> str:
     return _strip_html_cached(s)
 
 
+# One regex pass removes comments and tags (quoted attribute values may hold '>'); a tag
+# starting '<' + whitespace is text for striptags, so it is not matched here. A comment's
+# closing '-->' may reuse the opener's dashes ('<!-->' is a whole comment), as in striptags.
+_FAST_TAG = re.compile(r"""<!(?=--).*?-->|<(?![\s<])[^<>"']*(?:(?:"[^"]*"|'[^']*')[^<>"']*)*>""", re.S)
+
+
 @lru_cache(maxsize=4096)
 def _strip_html_cached(s: str) -> str:
+    fast = _FAST_TAG.sub("", s)
+    # Any '<' left means something the regex cannot judge (nesting, '< ', unterminated tags);
+    # an unclosed comment is also the slow path's to decide. Otherwise both agree.
+    if "<" not in fast and ("<!--" not in s or _comments_closed(s)):
+        return fast
+    return _strip_html_slow(s)
+
+
+def _comments_closed(s: str) -> bool:
+    i = s.find("<!--")
+    while i >= 0:
+        end = s.find("-->", i + 2)
+        if end < 0:
+            return False
+        i = s.find("<!--", end + 3)
+    return True
+
+
+def _strip_html_slow(s: str) -> str:
     out: list[str] = []
     n = len(s)
     i = 0

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 from markupsafe import Markup
 
 from engine.errors import SourceError
-from engine.scholar.bibtex import Publication, PublicationSet, load_publications
+from engine.scholar.bibtex import PublicationSet, load_publications
 from engine.scholar.news import NEWS_DEFAULTS, news_options, parse_news, render_news_archive, render_news_list
 from engine.scholar.render import (CSLUnavailable, PubOptions, copy_script_tag, load_csl_style,
                                    render_publications)

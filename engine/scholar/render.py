@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-from engine.scholar.bibtex import Author, Publication, match_owner, normalize_name
+from engine.scholar.bibtex import Publication, match_owner, normalize_name
 
 __all__ = ["PubOptions", "select_publications", "group_publications", "render_publications",
            "copy_script", "TYPE_GROUPS"]

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write_site
+from sitekit import write_site
 
 N_POSTS = 300
 ITERATIONS = 8

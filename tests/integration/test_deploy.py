@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import write_site
+from sitekit import write_site
 from engine.cli import cli
 from engine.deploy import DeployError, parse_deploy_config, render_message
 

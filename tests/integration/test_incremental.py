@@ -199,3 +199,46 @@ def test_random_edits_match_cold_builds(site, engine, seed):
         modes.append(incremental.last_mode(engine))
         _assert_same_as_cold(site, result)
     assert set(modes) <= {"incremental", "full"}
+
+
+MEMO_THEME = {
+    # Every page lists the newest posts (helpers memoised per build) and a cached fragment.
+    "themes/t/layout/layout.html": "{% macro names() %}{{ site.posts | map(attribute='title') "
+                                   "| join('|') }}{% endmacro %}"
+                                   "<!DOCTYPE html><html><head><title>{{ page.title }}</title>"
+                                   "</head><body><nav>{{ list_posts(amount=3) }}</nav>"
+                                   "<aside>{{ fragment_cache('n', names) }}</aside>"
+                                   "{{ body }}</body></html>",
+    "themes/t/layout/index.html": "{% for p in page.posts %}<a href=\"{{ url_for(p.path) }}\">"
+                                  "{{ p.title }}</a>{{ p.excerpt }}\n{% endfor %}",
+    "themes/t/layout/post.html": "<article><h1>{{ page.title }}</h1>{{ page.content }}"
+                                 "{% if page.prev %}<a>{{ page.prev.title }}</a>{% endif %}</article>",
+    "themes/t/layout/page.html": "<main>{{ page.content }}</main>",
+    "themes/t/layout/archive.html": "archive {{ page.posts | length }}",
+    "themes/t/layout/tag.html": "tag {% for p in page.posts %}{{ p.title }} {% endfor %}",
+}
+
+
+def test_memoised_helpers_follow_the_edit(tmp_path):
+    from sitekit import write_site
+    files = dict(MEMO_THEME)
+    for i in range(8):
+        files[f"source/_posts/p{i}.md"] = (f"---\ntitle: Post {i}\ndate: 2024-01-{i + 1:02d} 10:00:00\n"
+                                           f"tags: [t{i % 3}]\n---\nBody of {i}.\n")
+    site = write_site(tmp_path / "memo", files, theme=False,
+                      config="title: Memo\nurl: http://example.com\ntheme: t\ntimezone: UTC\n")
+    engine = Engine(site)
+    engine.build(changes=ChangeSet())
+    for i, title in ((7, "Newest, renamed"), (2, "Old, renamed"), (7, "Again")):
+        rel = f"source/_posts/p{i}.md"
+        _edit(site, rel, lambda t, title=title: re.sub(r"^title: .*$", f"title: {title}", t,
+                                                       count=1, flags=re.M))
+        result = _rebuild(engine, site, rel)
+        assert incremental.last_mode(engine) == "incremental"
+        _assert_same_as_cold(site, result)
+    # A body edit touches neither list: the pages that only list titles are reused.
+    _edit(site, "source/_posts/p1.md", lambda t: t + "\nMore.\n")
+    result = _rebuild(engine, site, "source/_posts/p1.md")
+    assert incremental.last_mode(engine) == "incremental"
+    assert result.timings["routes_rendered"] < 6
+    _assert_same_as_cold(site, result)

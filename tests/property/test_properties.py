@@ -168,7 +168,7 @@ def test_markdown_with_math_never_crashes(text):
 @pytest.fixture(scope="module")
 def engine():
     from engine.core import Engine
-    from conftest import write_site
+    from sitekit import write_site
     root = Path(tempfile.mkdtemp(prefix="pyhexo-prop-")) / "site"
     write_site(root, {"source/_posts/p.md": "---\ntitle: P\ndate: 2024-01-01\n---\nx\n"})
     return Engine(root)

@@ -9,7 +9,7 @@ import pytest
 
 from engine.clean import KEEP, UnsafePublicDir, check_public_dir, clean_site
 from engine.core import Engine
-from conftest import write_site
+from sitekit import write_site
 
 POST = "---\ntitle: P\ndate: 2024-01-01\n---\nbody\n"
 
