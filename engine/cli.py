@@ -182,14 +182,17 @@ def _shown(path: Path) -> str:
 @click.option("-b", "--bail", is_flag=True, help="Stop at the first error without writing.")
 @click.option("-c", "--concurrency", type=int, default=None, help="Worker processes for posts.")
 @click.option("-d", "--deploy", is_flag=True, help="Deploy after generating.")
+@click.option("--check", "check_links", is_flag=True,
+              help="Check links after building (as `pyhexo check`).")
 @pass_options
 def generate_cmd(opts: Options, watch: bool, force: bool, bail: bool, concurrency: int | None,
-                 deploy: bool) -> None:
+                 deploy: bool, check_links: bool) -> None:
     """Build the site into public/."""
     _require_site(opts)
     if concurrency is not None and concurrency < 1:
         raise click.BadParameter("must be at least 1", param_hint="-c/--concurrency")
-    code = _generate_once(opts, force=force, bail=bail, concurrency=concurrency)
+    code = _generate_once(opts, force=force, bail=bail, concurrency=concurrency,
+                          check_links=check_links)
     if deploy:
         if code == 0:
             code = _deploy(opts)
@@ -205,7 +208,8 @@ def generate_cmd(opts: Options, watch: bool, force: bool, bail: bool, concurrenc
     sys.exit(code)
 
 
-def _generate_once(opts: Options, *, force: bool, bail: bool, concurrency: int | None) -> int:
+def _generate_once(opts: Options, *, force: bool, bail: bool, concurrency: int | None,
+                   check_links: bool = False) -> int:
     start = time.perf_counter()
     try:
         engine = opts.engine()
@@ -229,8 +233,17 @@ def _generate_once(opts: Options, *, force: bool, bail: bool, concurrency: int |
         with _progress(opts, "Writing"):
             stats = write_outputs(result.outputs, engine.public_dir, engine.cache_dir, result.keep,
                                   result.sources, result.failed_sources)
+        if check_links:
+            from engine.check.cli_command import report_check
+            report_check(opts, engine, result)
     except EngineError as err:
         opts.report.error(err)
+        return 1
+    except Exception as err:  # a bug or an OS failure (disk full): one line, not a traceback
+        if opts.debug:
+            raise
+        opts.report.error(EngineError(f"internal error: {type(err).__name__}: {err}",
+                                      hint="rerun with --debug for the traceback"))
         return 1
     elapsed = time.perf_counter() - start
     if opts.debug or elapsed >= 5:
@@ -544,8 +557,16 @@ def version_cmd() -> None:
             pass
 
 
+from engine.check.cli_command import check_command  # noqa: E402
+
+cli.add_command(check_command)
+
+
 def main() -> None:
-    cli(prog_name="pyhexo")
+    try:
+        cli(prog_name="pyhexo")
+    except KeyboardInterrupt:
+        sys.exit(130)
 
 
 if __name__ == "__main__":

@@ -244,6 +244,8 @@ class Config:
     # Problems worth one line at startup that do not stop the build (e.g. the theme fallback);
     # `Engine` reports them as warnings.
     warnings: list[ConfigError] = field(default_factory=list)
+    # Problems that fail the build although it still produces a site (an unknown theme name).
+    errors: list[ConfigError] = field(default_factory=list)
     _theme: tuple[Path | None, bool] | None = field(default=None, repr=False, compare=False)
 
     def __getitem__(self, key: str) -> Any:
@@ -322,11 +324,45 @@ def _resolve_theme_dir(config: Config) -> tuple[Path | None, bool]:
         return None, False
     if name == DEFAULT_THEME and not (config.site_dir / "themes" / name).exists():
         return fallback, False      # `theme: scholar` without a copy: the bundled one, silently
-    config.warnings.append(ConfigError(
+    problem = ConfigError(
         f"{reason}; using the bundled '{DEFAULT_THEME}' theme", path=source,
+        line=_key_line(config.files[0], "theme") if config.files else None,
         hint=f"set `theme: {DEFAULT_THEME}` to silence this, or put a Jinja2 theme in "
-             f"themes/{name or '<name>'}/layout/"))
+             f"themes/{name or '<name>'}/layout/")
+    if name and not _known_hexo_theme(config.site_dir, name):
+        # Not in themes/, node_modules/ or package.json: most likely a typo. The site is still
+        # built with the bundled theme, but the build reports an error.
+        config.errors.append(problem)
+    else:
+        config.warnings.append(problem)
     return fallback, True
+
+
+def _known_hexo_theme(site_dir: Path, name: str) -> bool:
+    """A Hexo theme the site really uses: Hexo's default `landscape` (what `hexo init` and Hexo's
+    defaults name), a folder in themes/, an npm package in node_modules/, or a `hexo-theme-<name>`
+    dependency in package.json (a fresh clone without node_modules)."""
+    if name == "landscape":
+        return True
+    if (site_dir / "themes" / name).is_dir() or (site_dir / "node_modules" / f"hexo-theme-{name}").is_dir():
+        return True
+    try:
+        pkg = json.loads((site_dir / "package.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    deps = {**(pkg.get("dependencies") or {}), **(pkg.get("devDependencies") or {})} \
+        if isinstance(pkg, dict) else {}
+    return f"hexo-theme-{name}" in deps
+
+
+def _key_line(path: Path, key: str) -> int | None:
+    try:
+        for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+            if line.startswith(f"{key}:"):
+                return n
+    except OSError:
+        pass
+    return None
 
 
 _JINJA_EXTS = (".html", ".j2", ".njk", ".jinja")
@@ -408,13 +444,17 @@ def _split_config_arg(config_files: Sequence[str] | str | None) -> list[str]:
     return out
 
 
-def normalize_site_config(user: Mapping[str, Any], *, source: str = "_config.yml") -> dict[str, Any]:
+def normalize_site_config(user: Mapping[str, Any], *, source: str = "_config.yml",
+                          source_path: Path | None = None) -> dict[str, Any]:
     """Defaults + `user`, then the url/root rules and plugin defaults. Raises ConfigError."""
+    def line_of(key: str) -> int | None:
+        return _key_line(source_path, key) if source_path is not None else None
+
     raw = deep_merge(DEFAULT_CONFIG, user)
     url = raw.get("url")
     if not isinstance(url, str) or not urlsplit(url).scheme or not urlsplit(url).netloc:
         raise ConfigError(f"`url` must be an absolute URL such as http://example.com, not {url!r}",
-                          path=source, hint="set `url:` in _config.yml")
+                          path=source, line=line_of("url"), hint="set `url:` in _config.yml")
     raw["url"] = url.rstrip("/")
     root = user.get("root")
     if not root:
@@ -432,7 +472,7 @@ def normalize_site_config(user: Mapping[str, Any], *, source: str = "_config.yml
         _zone(raw.get("timezone"))
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"unknown timezone {raw.get('timezone')!r} in `timezone`", path=source,
-                          hint="use an IANA name such as Asia/Shanghai or UTC, or leave it empty"
+                          line=line_of("timezone"), hint="use an IANA name such as Asia/Shanghai or UTC, or leave it empty"
                           ) from None
     return raw
 
@@ -460,7 +500,7 @@ def load_config(site_dir: Path | str, config_files: Sequence[str] | str | None =
             user = _read_config_file(path, site_dir)
             files.append(path)
     source = _display_path(files[-1], site_dir) if files else "_config.yml"
-    raw = normalize_site_config(user, source=source)
+    raw = normalize_site_config(user, source=source, source_path=files[-1] if files else None)
     config = Config(site_dir=site_dir, raw=raw, files=files)
     config.theme_config = _load_theme_config(config, user.get("theme_config"))
     return config

@@ -31,6 +31,7 @@ class Engine:
         self.config = load_config(self.site_dir, self.config_files)
         self.startup_errors: list[EngineError] = []
         self.startup_warnings: list[EngineError] = list(self.config.warnings)
+        self.startup_errors.extend(self.config.errors)
         # Set by a running build so stages can report warnings; None outside a build.
         self.warn = None
         from engine.parallel import default_workers
@@ -150,15 +151,6 @@ class Engine:
 
 
 def check_public_dir(engine: Engine) -> None:
-    """Refuse a `public_dir` that would overwrite the site itself (root, source, theme, home)."""
-    public = engine.public_dir.resolve()
-    site = engine.site_dir
-    forbidden = [site, engine.source_dir.resolve(), Path.home().resolve(), Path("/")]
-    if engine.config.theme_dir is not None:
-        forbidden.append(Path(engine.config.theme_dir).resolve())
-    # The output may not be (or contain) the site's own folders: writing or cleaning it would
-    # destroy sources.
-    if public in forbidden or any(f.is_relative_to(public) for f in forbidden[:3]):
-        raise EngineError(f"refusing to write the site into {public}",
-                          path="_config.yml", hint="set `public_dir:` to a folder inside the site "
-                                                   "such as `public`")
+    """Refuse a `public_dir` that would overwrite or delete the site itself (see engine.clean)."""
+    from engine.clean import check_public_dir as check
+    check(engine)

@@ -14,7 +14,7 @@ threads that are not recording.
 The fast path (everything else is a full build):
   * only `modified` events, for posts/pages of the previous build, verbatim assets (source, post
     asset folders, theme `source/`), or scaffolds;
-  * the previous build had no errors, no `before_generate`/`after_generate` filters ran, the final
+  * the previous build had no errors (but the engine's startup errors), no `before_generate`/`after_generate` filters ran, the final
     route table was exactly the generators' routes in order (no collision, no refused path), and
     plugins add no post-rendering filters or tags;
   * an edited document keeps every field the site model is built from (kind, path, slug, date,
@@ -30,6 +30,7 @@ bytes. The result is byte-identical to a cold build (tests/integration/test_incr
 from __future__ import annotations
 
 import os
+import re
 import sys
 import threading
 import time
@@ -314,8 +315,30 @@ def build(engine: "Engine", changes: Any = None) -> "BuildResult":
     result, state = _recorded_full_build(engine)
     if state is not None:
         _states[engine] = state
+        _warm_up(state)
     _modes[engine] = "full"
     return result
+
+
+_FENCE_LANG = re.compile(r"^[ \t]*(?:```|~~~)[ \t]*([\w+#.-]+)", re.M)
+
+
+def _warm_up(state: _State) -> None:
+    """Load the code highlighters the site uses in this process. The full build rendered the
+    posts in worker processes, so without this the first edit of a post with a new language pays
+    for compiling that lexer (tens of ms each)."""
+    try:
+        from engine.highlight import _lexer_for
+    except ImportError:
+        return
+    langs: set[str] = set()
+    for doc in state.docs.values():
+        langs.update(m.lower() for m in _FENCE_LANG.findall(_get(doc, "body")))
+    for lang in sorted(langs)[:64]:
+        try:
+            _lexer_for(lang)
+        except Exception:  # noqa: BLE001 - only a warm-up
+            pass
 
 
 def _reset_theme_if_needed(engine: "Engine", changes: Any) -> None:
@@ -396,7 +419,10 @@ def _recorded_full_build(engine: "Engine") -> tuple["BuildResult", _State | None
 
 
 def _make_state(engine, result, gen_names, gen_routes, gen_reads, route_reads) -> _State | None:
-    if result.errors or result.keep or result.failed_sources or result.site is None:
+    startup = {id(e) for e in getattr(engine, "startup_errors", ())}
+    if any(id(e) not in startup for e in result.errors):
+        return None     # errors from sources or templates: the next build must be a full one
+    if result.keep or result.failed_sources or result.site is None:
         return None
     filters = engine.extend.filters
     if filters.has("before_generate") or filters.has("after_generate"):
@@ -593,7 +619,9 @@ def _fast(engine: "Engine", state: _State, changes: Any) -> "BuildResult":
             warnings.append(w)
     timings["incremental"] = time.perf_counter() - t0
     timings["routes_rendered"] = float(rendered)
-    result = BuildResult(outputs, [], warnings, next(_build_ids), timings, set(), set(),
+    # The only errors a recorded build may have are the engine's own (e.g. an unknown theme name),
+    # reported by every build alike.
+    result = BuildResult(outputs, list(prev.errors), warnings, next(_build_ids), timings, set(), set(),
                          dict(prev.sources), site, routes)
     state.result = result
     _states[engine] = state

@@ -179,6 +179,20 @@ class RequestHandler(BaseHTTPRequestHandler):
     def version_string(self) -> str:
         return self.server_version
 
+    # A request line without a version ('GET /x') is HTTP/0.9 to http.server, which answers it with
+    # a bare body: no status line, no headers. No browser sends one; errors about it, and the
+    # refusal below, get a real status line instead.
+    default_request_version = "HTTP/1.0"
+
+    def parse_request(self) -> bool:
+        if not super().parse_request():
+            return False
+        if len(self.requestline.split()) < 3:
+            self.close_connection = True
+            self.send_error(HTTPStatus.BAD_REQUEST, "HTTP/0.9 requests are not supported")
+            return False
+        return True
+
     # -- entry points ---------------------------------------------------------------------------
     def do_GET(self) -> None:
         self._started = time.perf_counter()

@@ -113,11 +113,21 @@ def test_stale_outputs_removed_but_user_files_kept(make_site):
     assert (site / "public/CNAME").read_text() == "example.org"
 
 
-def test_missing_theme_is_one_clear_error(make_site):
+def test_unknown_theme_is_an_error_but_the_site_still_builds(make_site):
     site = make_site({"source/_posts/p.md": POST.format(title="P", day=1)}, theme=False,
                      config="title: T\ntheme: nosuch\n")
     code, out = run(site, "generate")
-    assert code == 1 and "nosuch" in out
+    assert code == 1 and "_config.yml:2" in out and "theme 'nosuch' not found" in out
+    assert (site / "public/2024/01/01/p/index.html").exists()      # built with the bundled theme
+
+
+def test_hexo_npm_theme_falls_back_with_a_warning(make_site):
+    site = make_site({"source/_posts/p.md": POST.format(title="P", day=1),
+                      "package.json": '{"dependencies": {"hexo-theme-landscape": "^1.0.0"}}'},
+                     theme=False, config="title: T\ntheme: landscape\n")
+    code, out = run(site, "generate")
+    assert code == 0 and "WARN" in out and "landscape" in out
+    assert (site / "public/index.html").exists()
 
 
 def test_python_dash_m_engine_runs(make_site):

@@ -39,7 +39,8 @@ def test_feature_site(tmp_path):
     assert c.get("skip_render") == ["skipme/**"]
     # landscape is not installed: the bundled theme stands in, with one warning
     assert c.tz is None and c.theme_name == "landscape" and c.theme_fallback
-    assert c.theme_dir == bundled_theme_dir() and len(c.warnings) == 1
+    # (Hexo's default theme name, so a warning; an unknown name is an error: see test_generate)
+    assert c.theme_dir == bundled_theme_dir() and len(c.warnings) == 1 and not c.errors
     assert c.source_dir == FEATURE / "source" and c.public_dir == FEATURE / "public"
     assert c.theme_config["probe_key"] == "from-site-theme_config"      # theme_config: still applies
     assert "menu" in c.theme_config                                     # from scholar's _config.yml
@@ -168,17 +169,25 @@ def test_theme_config_merge_order(tmp_path):
     assert root / "themes" / "t" / "_config.yml" in c.files and root / "_config.t.yml" in c.files
 
 
-def test_missing_theme_falls_back_to_the_bundled_one_with_one_warning(tmp_path):
-    root = site(tmp_path, {"_config.yml": "theme: missing\ntheme_config: {x: 1}\n",
+def test_unknown_theme_falls_back_to_the_bundled_one_with_one_error(tmp_path):
+    root = site(tmp_path, {"_config.yml": "title: T\ntheme: missing\ntheme_config: {x: 1}\n",
                            "_config.missing.yml": "k: 1\n", "_config.scholar.yml": "s: 2\n"})
     c = load_config(root)
     assert c.theme_dir == bundled_theme_dir() and c.theme_fallback
-    [warning] = c.warnings
-    assert "theme 'missing' not found" in str(warning) and "bundled 'scholar'" in str(warning)
-    assert warning.path == "_config.yml"
+    [problem] = c.errors
+    assert not c.warnings
+    assert "theme 'missing' not found" in str(problem) and "bundled 'scholar'" in str(problem)
+    assert problem.path == "_config.yml" and problem.line == 2
     # the missing theme's own config file is not applied to the stand-in; the site's are
     assert "k" not in c.theme_config and c.theme_config["s"] == 2 and c.theme_config["x"] == 1
-    assert c.theme_dir == bundled_theme_dir() and len(c.warnings) == 1   # resolved once
+    assert c.theme_dir == bundled_theme_dir() and len(c.errors) == 1       # resolved once
+
+
+def test_npm_theme_without_node_modules_is_a_warning(tmp_path):
+    root = site(tmp_path, {"_config.yml": "theme: landscape\n",
+                           "package.json": '{"dependencies": {"hexo-theme-landscape": "^1.0.0"}}'})
+    c = load_config(root)
+    assert c.theme_fallback and len(c.warnings) == 1 and not c.errors
 
 
 def test_ejs_theme_falls_back_and_says_why(tmp_path):
@@ -187,8 +196,9 @@ def test_ejs_theme_falls_back_and_says_why(tmp_path):
                            "themes/landscape/layout/_partial/head.ejs": "",
                            "themes/landscape/_config.yml": "menu: {Home: /}\n"})
     c = load_config(root)
-    assert c.theme_fallback and c.theme_dir == bundled_theme_dir()
-    assert "no Jinja2 views" in str(c.warnings[0]) and "ejs" in str(c.warnings[0])
+    assert c.theme_fallback and c.theme_dir == bundled_theme_dir() and not c.errors
+    [warning] = c.warnings
+    assert "no Jinja2 views" in str(warning) and "ejs" in str(warning)
     assert c.theme_config.get("profile") is not None        # scholar's config, not landscape's
 
 
