@@ -218,6 +218,7 @@ def _generate_once(opts: Options, *, force: bool, bail: bool, concurrency: int |
         if force:
             from engine.writer import MANIFEST_NAME
             (engine.cache_dir / MANIFEST_NAME).unlink(missing_ok=True)
+            engine.use_cache = False
         with _progress(opts, "Building"):
             result = engine.build()
         for w in result.warnings:

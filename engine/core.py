@@ -36,6 +36,8 @@ class Engine:
         self.warn = None
         from engine.parallel import default_workers
         self.concurrency = default_workers()
+        # The persistent render cache (engine/cache.py); `generate --force` turns it off.
+        self.use_cache = True
         self.source_assets: list[SourceFile] = []
         self.extend = Extend()
         self._register_builtins()
@@ -94,7 +96,39 @@ class Engine:
         return scan_source(self.source_dir, self.config.raw)
 
     def render_documents(self, docs: list[Document], site: Site, log: ErrorList) -> set[int]:
-        """Render every document's body; returns ids of the documents that failed."""
+        """Render every document's body (from the render cache when it has the exact inputs);
+        returns ids of the documents that failed."""
+        from engine.build import mark_safe
+        from engine.cache import RenderCache, cached_value, open_cache
+        cache = open_cache(self)
+        keys: dict[int, str] = {}
+        todo = docs
+        if cache is not None:
+            site_sig = RenderCache.site_signature(site)
+            todo = []
+            for doc in docs:
+                key = keys[id(doc)] = cache.key_for(doc, site_sig)
+                hit = cache.get(key)
+                if hit is None:
+                    todo.append(doc)
+                    continue
+                doc.content, doc.excerpt, doc.more, doc.render_warnings = hit
+                for w in doc.render_warnings:
+                    log.warn(w)
+                mark_safe(doc)
+        failed = self._render_fresh(todo, site, log)
+        if cache is not None:
+            for doc in todo:
+                if id(doc) not in failed:
+                    cache.put(keys[id(doc)], cached_value(doc))
+            try:
+                cache.save()
+            except OSError as exc:   # a read-only or full disk costs speed, not the build
+                log.warn(EngineError(f"cannot save the render cache: {exc}",
+                                     path=str(cache.path)))
+        return failed
+
+    def _render_fresh(self, docs: list[Document], site: Site, log: ErrorList) -> set[int]:
         from engine.build import mark_safe
         from engine.parallel import pool_is_worth_it, render_in_pool
         from engine.post_render import render_document
@@ -107,8 +141,8 @@ class Engine:
                     log.error(err)
                     failed.add(id(doc))
                     continue
-                doc.content, doc.excerpt, doc.more, warnings = rendered
-                for w in warnings:
+                doc.content, doc.excerpt, doc.more, doc.render_warnings = rendered
+                for w in doc.render_warnings:
                     log.warn(w)
                 mark_safe(doc)
             return failed

@@ -563,7 +563,7 @@ def _fast(engine: "Engine", state: _State, changes: Any) -> "BuildResult":
                 with _recording(reads):
                     for route in fn(site, engine) or ():
                         fresh.append(route)
-                if not _same_routes(engine, old_routes, fresh, data_changed):
+                if not _same_routes(state, old_routes, fresh, data_changed):
                     raise _FullBuild
                 state.gen_routes[name] = fresh
                 state.gen_reads[name] = reads
@@ -584,13 +584,18 @@ def _fast(engine: "Engine", state: _State, changes: Any) -> "BuildResult":
             if delta and state.site_dict_readers:
                 dirty |= state.site_dict_readers
                 site.__dict__.pop(MEMO_KEY, None)
-            outputs = dict(prev.outputs)
+            if len({r.path for r in routes}) != len(routes):
+                raise _FullBuild     # a path collision: the full build reports it
+            # In route order, as a cold build: raw routes re-made, themed ones reused or rendered.
+            outputs: dict[str, bytes | Path] = {}
             rendered = 0
             for route in routes:
                 if route.layouts is None:
                     outputs[route.path] = render_route(engine, route, site)
                     continue
                 if route.path not in dirty:
+                    if route.path in prev.outputs:
+                        outputs[route.path] = prev.outputs[route.path]
                     continue
                 reads = Reads()
                 with _recording(reads):
@@ -622,7 +627,8 @@ def _fast(engine: "Engine", state: _State, changes: Any) -> "BuildResult":
     # The only errors a recorded build may have are the engine's own (e.g. an unknown theme name),
     # reported by every build alike.
     result = BuildResult(outputs, list(prev.errors), warnings, next(_build_ids), timings, set(), set(),
-                         dict(prev.sources), site, routes)
+                         {r.path: r.source for r in routes if r.source and r.path in outputs},
+                         site, routes)
     state.result = result
     _states[engine] = state
     return result
@@ -659,27 +665,28 @@ def _touches(reads: Reads, delta: dict[str, set[str]], *, site_dict: bool) -> bo
     return False
 
 
-def _same_routes(engine: "Engine", old: list[Route], new: list[Route], data_changed: set[str]) -> bool:
-    """The re-run generator made the same routes (paths, kinds, sources); note the ones whose
-    layouts or page data differ."""
+def _same_routes(state: _State, old: list[Route], new: list[Route], data_changed: set[str]) -> bool:
+    """The re-run generator made the same themed routes (paths, kinds, sources, in order); note the
+    ones whose layouts or page data differ. Raw routes (feeds, sitemaps, content-hashed search
+    indexes, copies) may change freely: they are all re-made from their data anyway."""
     from engine.routes import normalize_route_path
-    if len(old) != len(new):
-        return False
-    for a, b in zip(old, new):
+    for b in new:
         norm = normalize_route_path(b.path)
         parts = PurePosixPath(norm).parts
         if ".." in parts or "\\" in norm or "\x00" in norm or (len(norm) > 1 and norm[1] == ":"):
-            return False
-        path = "/".join(p for p in parts if p != ".")
-        if path != a.path or a.kind != b.kind or a.source != b.source:
-            return False
-        b.path = path
-        if isinstance(b.data, Path) != isinstance(a.data, Path):
-            return False
-        if isinstance(b.data, Path) and os.path.abspath(b.data) != os.path.abspath(a.data):
+            return False    # refused by the full build, with its report
+        b.path = "/".join(p for p in parts if p != ".")
+        if isinstance(b.data, Path) and os.path.abspath(b.data) not in state.copies:
+            return False    # a new copy: the full build checks where it points
+    old_themed = [r for r in old if r.layouts is not None]
+    new_themed = [r for r in new if r.layouts is not None]
+    if len(old_themed) != len(new_themed):
+        return False
+    for a, b in zip(old_themed, new_themed):
+        if b.path != a.path or a.kind != b.kind or a.source != b.source:
             return False
         if a.layouts != b.layouts or _shape(a.data, a.path) != _shape(b.data, b.path):
-            data_changed.add(path)
+            data_changed.add(b.path)
     return True
 
 

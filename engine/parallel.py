@@ -65,7 +65,7 @@ def _render_batch(indices: list[int]) -> list[tuple[int, tuple | None, Any]]:
         try:
             render_document(engine, doc, site)
             results.append((i, (str(doc.content), str(doc.excerpt), str(doc.more),
-                                getattr(doc, "render_warnings", [])), None))
+                                list(getattr(doc, "render_warnings", []))), None))
         except EngineError as err:
             results.append((i, None, err))
         except Exception as exc:  # reported for this document only

@@ -10,16 +10,18 @@ File names: `new_post_name` (`:title` is the slug of the title or of `--slug`, c
 `filename_case`; `:year :month :day :i_month :i_day :hour :minute :second` are the date), or
 `--path`. Posts go to `_posts/`, drafts to `_drafts/<slug>.md` (no date in the name: `publish`
 gives it one), pages to `<slug>/index.md`. A file is
-never overwritten unless `replace=True`: the name gets `-1`, `-2`... and creation uses O_EXCL, so
-even a concurrent `new` cannot clobber a file.
+never overwritten unless `replace=True`: the name gets `-1`, `-2`... and the file appears whole in
+one step (a hidden temp file hard-linked to the name, which fails like O_EXCL when it is taken), so
+neither a concurrent `new` nor a crash can clobber a file or leave a half-written post.
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
+import secrets
 import shutil
-import tempfile
 from dataclasses import dataclass
 from datetime import date as date_type, datetime
 from pathlib import Path, PurePosixPath
@@ -274,31 +276,71 @@ def with_suffix_number(path: Path, n: int) -> Path:
 
 
 def write_new_file(path: Path, text: str, *, replace: bool = False, limit: int = 1000) -> Path:
-    """Create `path` (or path-1, path-2... if taken) without ever overwriting, unless `replace`."""
+    """Create `path` (or path-1, path-2... if taken) without ever overwriting, unless `replace`.
+
+    The bytes go to a hidden temp file first (the source scan skips dot-files), then appear
+    under their name in one step: `os.link` (fails if the name is taken, like O_EXCL) or, with
+    `replace`, `os.replace`. A crash never leaves a half-written post under a post's name."""
     path.parent.mkdir(parents=True, exist_ok=True)
     data = text.encode("utf-8")
-    if replace:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".pyhexo-new-")
+    tmp = _write_temp(path.parent, data)
+    try:
+        if replace:
+            try:
+                if path.is_file() and not path.is_symlink():
+                    os.chmod(tmp, path.stat().st_mode & 0o7777)     # keep the file's mode
+                os.replace(tmp, path)
+            except IsADirectoryError:
+                raise ScaffoldError(f"cannot replace {path.name}: it is a folder") from None
+            return path
+        for n in range(limit):
+            candidate = with_suffix_number(path, n)
+            try:
+                os.link(tmp, candidate)
+            except FileExistsError:
+                continue
+            except OSError as err:
+                if err.errno not in _NO_HARD_LINKS:
+                    raise
+                made = _create_exclusive(candidate, data)      # no hard links on this filesystem
+                if made is None:
+                    continue
+            return candidate
+    finally:
+        tmp.unlink(missing_ok=True)
+    raise ScaffoldError(f"too many files named like {path.name}", hint="use --slug or --replace")
+
+
+_NO_HARD_LINKS = frozenset({errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV,
+                            errno.EMLINK, errno.ENOSYS, errno.EACCES})
+
+
+def _write_temp(folder: Path, data: bytes) -> Path:
+    """`data` in a new `.pyhexo-new-XXXXXXXX.tmp` in `folder`, mode 0o644 minus the umask."""
+    for _ in range(100):
+        tmp = folder / f".pyhexo-new-{secrets.token_hex(4)}.tmp"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            continue
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
-            os.replace(tmp, path)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
             raise
-        return path
-    for n in range(limit):
-        candidate = with_suffix_number(path, n)
-        try:
-            fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        except FileExistsError:
-            continue
-        except IsADirectoryError:
-            continue
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        return candidate
-    raise ScaffoldError(f"too many files named like {path.name}", hint="use --slug or --replace")
+        return tmp
+    raise ScaffoldError(f"cannot create a temporary file in {folder}")
+
+
+def _create_exclusive(path: Path, data: bytes) -> Path | None:
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except (FileExistsError, IsADirectoryError):
+        return None
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    return path
 
 
 # ---------------------------------------------------------------------------------------------

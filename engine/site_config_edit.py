@@ -182,11 +182,46 @@ def _set_value(path: Path, key: str, value: Any) -> tuple[Any, Any]:
         data = CommentedMap()
     if not isinstance(data, dict):
         raise ConfigError(f"{path.name} is not a mapping of keys to values", path=path.name)
-    old = _assign(data, parts, value, key)
+    old = _assign(data, parts, _styled(value), key)
     buf = io.StringIO()
     y.dump(data, buf)
-    _atomic_write(path, _keep_cosmetics(text, buf.getvalue()))
+    new_text = _keep_cosmetics(text, buf.getvalue())
+    _check_reads_back(new_text, key, value, path)
+    _atomic_write(path, new_text)
     return old, value
+
+
+# YAML line breaks besides \n and \r: in a plain or single-quoted scalar they fold into spaces
+# when read back, so such strings are written double-quoted (escaped as \N, \L, \P).
+_LINE_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+def _styled(value: Any) -> Any:
+    if isinstance(value, str) and any(c in value for c in _LINE_BREAKS):
+        from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+        return DoubleQuotedScalarString(value)
+    if isinstance(value, list):
+        return [_styled(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _styled(v) for k, v in value.items()}
+    return value
+
+
+def _check_reads_back(text: str, key: str, value: Any, path: Path) -> None:
+    """Refuse to write a file in which `key` would not read back (with the loader the config
+    uses) as `value`: the file on disk is left as it was."""
+    from engine.frontmatter import load_yaml
+
+    def canon(v: Any) -> str:
+        return json.dumps(_plain(v), sort_keys=True, default=str)
+    try:
+        got = lookup(load_yaml(text), key)
+    except (yaml.YAMLError, KeyError, TypeError, ValueError):
+        got = _MISSING
+    if got is _MISSING or canon(got) != canon(value):
+        raise ConfigError(f"cannot write {key} = {value!r} to {path.name} so that it reads back "
+                          "the same; the file is unchanged", path=path.name,
+                          hint="quote the value, or edit the file by hand")
 
 
 _FLOW_SPACE = re.compile(r"\s*([{}\[\],])\s*")
@@ -237,6 +272,8 @@ def _atomic_write(path: Path, text: str) -> None:
 
 
 def _atomic_write_bytes(path: Path, data: bytes) -> None:
+    # A symlinked config (dotfiles) is written where it points; the link itself stays.
+    path = Path(os.path.realpath(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:

@@ -1,8 +1,10 @@
-"""The remaining Hexo helpers: search_form, fragment_cache, inspect, log."""
+"""The remaining Hexo helpers: search_form, fragment_cache, inspect, log; and word_count."""
 from __future__ import annotations
 
+import html as _html
 import logging
 import pprint
+import re
 from typing import Any, Callable
 
 from engine.helpers._util import options, or_default, truthy
@@ -51,5 +53,27 @@ def log(ctx, *args: Any, **kwargs: Any) -> str:
     return ""
 
 
+# Han (with radicals, extensions and compatibility ideographs), kana and bopomofo: written without
+# spaces, so each character counts as one word. Korean separates words with spaces: Hangul is
+# counted in words like Latin script.
+_CJK = ("\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3200-\u32ff\u3300-\u33ff"
+        "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9d\U00020000-\U0003134f")
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+# A word: a run of letters/digits (not CJK), joined by apostrophes, hyphens or dots ("don't",
+# "state-of-the-art", "3.14" count once). Punctuation and symbols alone are not words.
+_WORD = re.compile(f"(?:(?![{_CJK}])[^\\W_])+(?:['’.\\-](?:(?![{_CJK}])[^\\W_])+)*")
+_NOT_TEXT = re.compile(r"<(script|style|template)\b[^>]*>.*?</\1\s*>|<!--.*?-->|<[^>]+>", re.S | re.I)
+
+
+def word_count(ctx, content: Any = None, *args: Any, **kwargs: Any) -> int:
+    """Words in `content` (HTML or text) for reading-time estimates: Latin-script (and other
+    space-separated) words, plus one per CJK character, since Chinese and Japanese are not
+    written with spaces. Tags, scripts, styles and comments are ignored; entities decoded."""
+    if content is None:
+        return 0
+    text = _html.unescape(_NOT_TEXT.sub(" ", str(content)))
+    return len(_CJK_CHAR.findall(text)) + len(_WORD.findall(text))
+
+
 HELPERS = {"search_form": search_form, "fragment_cache": fragment_cache, "inspect": inspect,
-           "log": log}
+           "log": log, "word_count": word_count}

@@ -263,3 +263,14 @@ def test_probe_index_has_the_oracle_structure() -> None:
     assert set(got['page']) == set(oracle['page'])
     assert set(got['site']) == set(oracle['site']) and set(got['site_helpers']) == set(oracle['site_helpers'])
     assert got['page']['kind'] == 'index' and got['page']['posts'] == []
+
+
+def test_allow_extra_still_catches_a_missing_hexo_helper() -> None:
+    allow = C.Allowlist.load()
+    hexo = ["css", "date", "partial", "url_for"]
+    extra = C.Diff("tz-site", "index.html", "site_helpers.helper_names", hexo,
+                   ["css", "date", "url_for", "json_ld"])
+    missing = C.Diff("tz-site", "index.html", "site_helpers.helper_names", hexo,
+                     ["css", "url_for", "json_ld"])
+    assert allow.match(extra) is not None        # pyhexo's own additions are fine
+    assert allow.match(missing) is None          # dropping Hexo's `date` is reported

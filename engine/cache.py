@@ -1,0 +1,132 @@
+"""Persistent render cache: a post's rendered HTML, keyed by everything that can change it.
+
+Rendering Markdown, tags and highlighting is the expensive part of a build. The key of a document
+is a hash of: the engine version, the site and theme config, the registered extensions and plugin
+files, the document's source path and full text, and — only for bodies that use `{% tags %}`, which
+can read other documents (post_link, asset_img) — a signature of every document's slug, path and
+title and of post asset folders. A hit therefore gives exactly the bytes a fresh render would.
+
+The cache lives in `.pyhexo-cache/render-cache.pickle` (removed by `pyhexo clean`), is written
+atomically, and is dropped whole when its format version changes. Entries not used by a build are
+pruned when it is saved, so it never grows beyond the site.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from engine import __version__
+
+if TYPE_CHECKING:
+    from engine.core import Engine
+    from engine.model import Document, Site
+
+FORMAT = 1
+FILE_NAME = "render-cache.pickle"
+
+
+class RenderCache:
+    def __init__(self, path: Path, engine_key: str):
+        self.path = path
+        self.engine_key = engine_key
+        self.entries: dict[str, tuple] = {}
+        self.used: set[str] = set()
+        self.dirty = False
+        self._load()
+
+    # ---- keys ----------------------------------------------------------------------------
+    @staticmethod
+    def engine_fingerprint(engine: "Engine") -> str:
+        from engine.config import config_fingerprint
+        from engine.plugins import plugin_files
+        h = hashlib.sha256()
+        h.update(f"{FORMAT}:{__version__}:{config_fingerprint(engine.config)}".encode())
+        for kind in ("helpers", "tags", "filters", "generators"):
+            reg = getattr(engine.extend, kind)
+            names = reg.names() if hasattr(reg, "names") else sorted(getattr(reg, "_filters", {}))
+            h.update(f"{kind}:{','.join(names)}".encode())
+        for p in plugin_files(engine) if not engine.safe else ():
+            st = p.stat()
+            h.update(f"{p}:{st.st_mtime_ns}:{st.st_size}".encode())
+        h.update(f"drafts:{engine.drafts}".encode())
+        return h.hexdigest()
+
+    @staticmethod
+    def site_signature(site: "Site") -> str:
+        h = hashlib.sha256()
+        for doc in (*site.posts, *site.pages):
+            h.update(f"{doc.source}\0{doc.slug}\0{doc.path}\0{doc.title}\n".encode())
+            if doc.asset_dir:
+                folder = Path(doc.asset_dir)
+                if folder.is_dir():
+                    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+                        h.update(f"{entry.name}:{entry.stat().st_size}\n".encode())
+        return h.hexdigest()
+
+    def key_for(self, doc: "Document", site_sig: str) -> str:
+        h = hashlib.sha256()
+        h.update(self.engine_key.encode())
+        h.update(f"{doc.kind}\0{doc.source}\0{doc.render_markdown}\0".encode())
+        h.update(doc.raw.encode("utf-8", "surrogatepass"))
+        if not doc.disable_nunjucks and ("{%" in doc.body or "{{" in doc.body):
+            h.update(site_sig.encode())
+        return h.hexdigest()
+
+    # ---- entries -------------------------------------------------------------------------
+    def get(self, key: str) -> tuple | None:
+        value = self.entries.get(key)
+        if value is not None:
+            self.used.add(key)
+        return value
+
+    def put(self, key: str, value: tuple) -> None:
+        self.entries[key] = value
+        self.used.add(key)
+        self.dirty = True
+
+    # ---- persistence ---------------------------------------------------------------------
+    def _load(self) -> None:
+        try:
+            with open(self.path, "rb") as fh:
+                data = pickle.load(fh)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
+                ValueError, TypeError):
+            return   # no cache or an unreadable one: start empty, never fail the build
+        if isinstance(data, dict) and data.get("format") == FORMAT and \
+                data.get("version") == __version__:
+            self.entries = data.get("entries", {})
+
+    def save(self) -> None:
+        stale = set(self.entries) - self.used
+        if not self.dirty and not stale:
+            return
+        for key in stale:
+            del self.entries[key]
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".render-cache-", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump({"format": FORMAT, "version": __version__, "entries": self.entries},
+                            fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+        self.dirty = False
+
+
+def open_cache(engine: "Engine") -> RenderCache | None:
+    if not engine.use_cache:
+        return None
+    return RenderCache(engine.cache_dir / FILE_NAME, RenderCache.engine_fingerprint(engine))
+
+
+def cached_value(doc: "Document") -> tuple[Any, ...]:
+    return (str(doc.content), str(doc.excerpt), str(doc.more), list(doc.render_warnings))
