@@ -2,8 +2,8 @@
 
 `check_public_dir` is the one guard for every command that writes or empties `public_dir`: it
 refuses an output folder that resolves (symlinks followed) to the site itself, a folder that holds
-the site's own files (source/, themes/, a theme, scaffolds/, scripts/, .git...), the home
-directory, `/`, or anything outside the site. `clean` keeps `.git`, `CNAME` and `.nojekyll` inside
+the site's own files (source/, themes/, a theme, scaffolds/, scripts/, .git...), a folder inside
+any `.git` (public/.git included), the home directory, `/`, or anything outside the site. `clean` keeps `.git`, `CNAME` and `.nojekyll` inside
 public/ (deploy setups rely on them) and never follows a symlink out of public/.
 """
 from __future__ import annotations
@@ -48,6 +48,8 @@ def check_public_dir(engine: "Engine") -> Path:
         raise _refuse(public, "it is the site folder itself")
     if not public.is_relative_to(site):
         raise _refuse(public, f"it is outside the site ({site})")
+    if ".git" in public.relative_to(site).parts:      # e.g. public/.git, the deploy repository
+        raise _refuse(public, "it is inside a git repository's .git folder")
     protected: list[tuple[Path, str]] = [
         (Path(config.source_dir).resolve(), f"the source folder ({config.get('source_dir')})"),
         (Path(engine.cache_dir).resolve(), "the build cache"),

@@ -211,6 +211,15 @@ def generate_cmd(opts: Options, watch: bool, force: bool, bail: bool, concurrenc
 def _generate_once(opts: Options, *, force: bool, bail: bool, concurrency: int | None,
                    check_links: bool = False) -> int:
     start = time.perf_counter()
+    from engine import stamp
+    if not force and not check_links:
+        # Nothing the build reads has changed and public/ is intact: no need to build at all.
+        up_to_date = stamp.unchanged(opts.cwd, config_files=opts.config_files, drafts=opts.draft,
+                                     safe=opts.safe)
+        if up_to_date is not None:
+            opts.report.info(f"Nothing changed: {up_to_date} files up to date "
+                             f"({time.perf_counter() - start:.2f} s)")
+            return 0
     try:
         engine = opts.engine()
         if concurrency is not None:
@@ -237,6 +246,15 @@ def _generate_once(opts: Options, *, force: bool, bail: bool, concurrency: int |
         if check_links:
             from engine.check.cli_command import report_check
             report_check(opts, engine, result)
+        if result.errors or engine.config.raw.get("future") is False:
+            stamp.clear_stamp(engine.cache_dir)   # errors must be shown again; `future` reads the clock
+        else:
+            roots = [engine.site_dir]
+            theme = engine.config.theme_dir
+            if theme is not None and not Path(theme).resolve().is_relative_to(engine.site_dir):
+                roots.append(Path(theme).resolve())   # the bundled theme, outside the site
+            stamp.write_stamp(engine.cache_dir, roots=roots, public_dir=engine.public_dir,
+                              config_files=opts.config_files, drafts=opts.draft, safe=opts.safe)
     except EngineError as err:
         opts.report.error(err)
         return 1

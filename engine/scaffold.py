@@ -455,12 +455,14 @@ def publish_draft(config, name: str, layout: str | None = None, *, replace: bool
     sub_path = "/".join([*folders, _slug(base, config.raw)]) if folders else None
     created = new_post(config, "" if title is None else str(title), the_layout, slug=base,
                        path=sub_path, replace=replace, now=when, extra=data, content=body)
-    src.unlink()
+    # The draft goes last: until it is gone, an interrupted publish can simply be run again,
+    # and the post (written whole) and its assets never end up apart.
     asset_src = src.with_suffix("")
     if asset_src.is_dir():
         dest = created.path.with_suffix("")
         _move_tree(asset_src, dest)
         created.asset_dir = dest
+    src.unlink()
     return created
 
 
