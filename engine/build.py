@@ -165,7 +165,7 @@ def _render_all(engine: "Engine", routes: list[Route], site: Site):
     from engine.parallel import pool_is_worth_it, render_routes_in_pool
     themed = [i for i, r in enumerate(routes) if r.layouts is not None]
     results: list[tuple[Any, Any]] = [(None, None)] * len(routes)
-    if pool_is_worth_it(len(themed), engine.concurrency):
+    if pool_is_worth_it(len(themed), engine.concurrency) and engine.profile is None:
         engine.theme.warm_up()
         subset = [routes[i] for i in themed]
         for k, body, err in render_routes_in_pool(engine, subset, site, engine.concurrency):
@@ -173,11 +173,20 @@ def _render_all(engine: "Engine", routes: list[Route], site: Site):
         pending = [i for i, r in enumerate(routes) if r.layouts is None]
     else:
         pending = range(len(routes))
+    profile = engine.profile
+    if profile is not None:
+        engine.theme.warm_up()   # compile first, so template times are rendering only
     for i in pending:
+        started = time.perf_counter()
         try:
             results[i] = (render_route(engine, routes[i], site), None)
         except EngineError as err:
             results[i] = (None, err)
+        if profile is not None and routes[i].layouts is not None:
+            view = next((v for v in map(engine.theme.find_view, routes[i].layouts) if v), "?")
+            views = profile.setdefault("views", {})
+            views[view] = views.get(view, 0.0) + time.perf_counter() - started
+            profile.setdefault("routes", {})[routes[i].path] = time.perf_counter() - started
     return [(route, body, err) for route, (body, err) in zip(routes, results)]
 
 

@@ -184,15 +184,18 @@ def _shown(path: Path) -> str:
 @click.option("-d", "--deploy", is_flag=True, help="Deploy after generating.")
 @click.option("--check", "check_links", is_flag=True,
               help="Check links after building (as `pyhexo check`).")
+@click.option("--profile", is_flag=True,
+              help="Print time per phase and the slowest posts and templates (one process).")
 @pass_options
 def generate_cmd(opts: Options, watch: bool, force: bool, bail: bool, concurrency: int | None,
-                 deploy: bool, check_links: bool) -> None:
+                 deploy: bool, check_links: bool, profile: bool) -> None:
     """Build the site into public/."""
     _require_site(opts)
     if concurrency is not None and concurrency < 1:
         raise click.BadParameter("must be at least 1", param_hint="-c/--concurrency")
-    code = _generate_once(opts, force=force, bail=bail, concurrency=concurrency,
-                          check_links=check_links)
+    code = _generate_once(opts, force=force or profile, bail=bail,
+                          concurrency=1 if profile else concurrency, check_links=check_links,
+                          profile=profile)
     if deploy:
         if code == 0:
             code = _deploy(opts)
@@ -209,7 +212,7 @@ def generate_cmd(opts: Options, watch: bool, force: bool, bail: bool, concurrenc
 
 
 def _generate_once(opts: Options, *, force: bool, bail: bool, concurrency: int | None,
-                   check_links: bool = False) -> int:
+                   check_links: bool = False, profile: bool = False) -> int:
     start = time.perf_counter()
     from engine import stamp
     if not force and not check_links:
@@ -228,6 +231,8 @@ def _generate_once(opts: Options, *, force: bool, bail: bool, concurrency: int |
             from engine.writer import MANIFEST_NAME
             (engine.cache_dir / MANIFEST_NAME).unlink(missing_ok=True)
             engine.use_cache = False
+        if profile:
+            engine.profile = {}
         with _progress(opts, "Building"):
             result = engine.build()
         for w in result.warnings:
@@ -265,6 +270,8 @@ def _generate_once(opts: Options, *, force: bool, bail: bool, concurrency: int |
                                       hint="rerun with --debug for the traceback"))
         return 1
     elapsed = time.perf_counter() - start
+    if profile:
+        _print_profile(opts, result.timings, engine.profile or {})
     if opts.debug or elapsed >= 5:
         stages = ", ".join(f"{k.replace('_', ' ')} {v:.2f} s" for k, v in result.timings.items())
         if stages:
@@ -273,6 +280,22 @@ def _generate_once(opts: Options, *, force: bool, bail: bool, concurrency: int |
                      f"{len(stats.removed)} removed, in {elapsed:.2f} s"
                      + (f" ({len(result.errors)} error(s))" if result.errors else ""))
     return 1 if result.errors else 0
+
+
+def _print_profile(opts: Options, timings: dict[str, float], profile: dict) -> None:
+    """Where a build spends its time, so users can find their own hot spots."""
+    echo = click.echo
+    echo("Time per phase:")
+    for name, secs in timings.items():
+        echo(f"  {name.replace('_', ' '):<16} {secs:8.3f} s")
+    for title, key in (("Slowest posts and pages (Markdown, tags, highlighting):", "posts"),
+                       ("Slowest routes (theme):", "routes"),
+                       ("Time per template (all routes rendered by it):", "views")):
+        items = sorted((profile.get(key) or {}).items(), key=lambda kv: -kv[1])[:8]
+        if items:
+            echo(title)
+            for name, secs in items:
+                echo(f"  {secs * 1000:9.1f} ms  {name}")
 
 
 @cli.command("server")

@@ -38,6 +38,8 @@ class Engine:
         self.concurrency = default_workers()
         # The persistent render cache (engine/cache.py); `generate --force` turns it off.
         self.use_cache = True
+        # `generate --profile`: per-document and per-route seconds, filled by a build.
+        self.profile: dict[str, dict[str, float]] | None = None
         self.source_assets: list[SourceFile] = []
         self.extend = Extend()
         self._register_builtins()
@@ -146,7 +148,9 @@ class Engine:
                     log.warn(w)
                 mark_safe(doc)
             return failed
+        import time
         for doc in docs:
+            started = time.perf_counter()
             try:
                 render_document(self, doc, site)
             except EngineError as err:
@@ -163,6 +167,8 @@ class Engine:
             for w in getattr(doc, "render_warnings", ()):
                 log.warn(w)
             mark_safe(doc)
+            if self.profile is not None:
+                self.profile.setdefault("posts", {})[doc.source] = time.perf_counter() - started
         return failed
 
     def build(self, changes=None):

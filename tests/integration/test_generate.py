@@ -148,3 +148,10 @@ def test_maths_on_renders_mathml_and_reports_bad_formulas(make_site):
     html = (site / "public/2024/01/01/m/index.html").read_text()
     assert "<msup>" in html and "<mo>*</mo>" in html
     assert code == 0 and "WARN" in out and "source/_posts/m.md:7" in out
+
+
+def test_profile_prints_phases_posts_and_templates(make_site):
+    site = make_site({"source/_posts/one.md": POST.format(title="One", day=1)})
+    code, out = run(site, "generate", "--profile")
+    assert code == 0
+    assert "render posts" in out and "_posts/one.md" in out and "post.html" in out
