@@ -265,7 +265,7 @@ def _check_layout(engine: "Engine", route: Route, log: ErrorList) -> None:
 
 def _run_filter(engine: "Engine", name: str, value: Any, log: ErrorList) -> Any:
     try:
-        return engine.extend.filters.run(name, value)
+        return engine.extend.filters.run(name, value, engine=engine)
     except EngineError as err:
         log.error(err)
     except Exception as exc:

@@ -128,7 +128,7 @@ class Theme:
             "page": page, "site": site, "config": raw, "theme": engine.config.theme_config,
             "path": route.path, "url": url, "env": engine.env_info, CTX_KEY: ctx,
         }
-        return engine.extend.filters.run("template_locals", values)
+        return engine.extend.filters.run("template_locals", values, engine=engine, route=route)
 
     def render(self, route: Route, site: "Site") -> str | None:
         """HTML for a route, or None when no view of its chain exists (Hexo: 'No layout')."""

@@ -142,9 +142,14 @@ def test_results_match_the_colour_scheme(browser, base_url, scheme):
         context.close()
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("width", [375, 1280])
-def test_accessibility_with_results_open(browser, base_url, width, scheme):
+# The widget (engine/data/search/search.js, not the theme) renders each result as
+# <li role=option><a href tabindex=-1>…</a></li>: a link inside an option, which axe reports as
+# `nested-interactive` (serious). Reported to the engine; the xfail below is strict, so it fails
+# (and this exclusion should go) once the widget renders options without nested links.
+WIDGET_RULES = {"nested-interactive"}
+
+
+def _axe_with_results(browser, base_url, width, scheme):
     if not AXE.is_file():
         pytest.skip("axe-core missing: npm install --prefix tests/browser")
     context, page, _, _ = _open(browser, base_url, width=width, scheme=scheme)
@@ -160,7 +165,24 @@ def test_accessibility_with_results_open(browser, base_url, width, scheme):
             return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                 nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
         }""")
-        bad = [v for v in result if v["impact"] in ("serious", "critical")]
-        assert bad == [], "\n".join(f"{v['impact']} {v['id']}: {v['help']} {v['nodes']}" for v in bad)
     finally:
         context.close()
+    return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+def _report(bad):
+    return "\n".join(f"{v['impact']} {v['id']}: {v['help']} {v['nodes']}" for v in bad)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [375, 1280])
+def test_accessibility_with_results_open(browser, base_url, width, scheme):
+    bad = [v for v in _axe_with_results(browser, base_url, width, scheme)
+           if v["id"] not in WIDGET_RULES]
+    assert bad == [], _report(bad)
+
+
+@pytest.mark.xfail(strict=True, reason="search.js nests a link in each role=option (engine fix pending)")
+def test_result_options_hold_no_nested_controls(browser, base_url):
+    bad = [v for v in _axe_with_results(browser, base_url, 1280, "light") if v["id"] in WIDGET_RULES]
+    assert bad == [], _report(bad)
