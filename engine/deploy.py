@@ -22,14 +22,16 @@ looks like a site's sources (`_config.yml` + `source/`), is refused.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import jinja2
 
@@ -169,6 +171,7 @@ class Git:
         env.setdefault("GIT_TERMINAL_PROMPT", "1" if sys.stdin and sys.stdin.isatty() else "0")
         env["LC_ALL"] = "C"
         self.env = env
+        self.pass_fds: tuple[int, ...] = ()     # the deploy lock, held by git children too
 
     def run(self, *args: str, check: bool = True, env: dict[str, str] | None = None,
             bare: bool = False) -> subprocess.CompletedProcess[str]:
@@ -177,6 +180,7 @@ class Git:
         cmd += list(args)
         try:
             proc = subprocess.run(cmd, cwd=self.work_tree, env={**self.env, **(env or {})},
+                                  pass_fds=self.pass_fds,
                                   capture_output=True, text=True, encoding="utf-8",
                                   errors="replace")
         except FileNotFoundError:
@@ -259,9 +263,60 @@ def setup_deploy_dir(engine: "Engine") -> Git:
                           hint=f"remove {DEPLOY_DIR}; pyhexo recreates it")
     path.mkdir(exist_ok=True)
     git = Git(path)
-    if not (path / ".git").is_dir():
+    if not (path / ".git" / "HEAD").is_file():     # new, or an init that was interrupted
         git.run("init", "-q", bare=True)
     return git
+
+
+LOCK_NAME = "pyhexo-deploy.flock"
+LOCK_WAIT = 120.0
+
+
+@contextlib.contextmanager
+def _deploy_lock(git: Git, log: Callable[[str], None]) -> Iterator[None]:
+    """One deploy at a time in `.deploy_git/`. The lock (flock) is inherited by the git commands,
+    so it lasts until the last of them exits, even if pyhexo itself was killed. Holding it, any
+    git `*.lock` file left in `.deploy_git/.git` is stale (a deploy killed with its git
+    children) and is removed; otherwise the next deploy would fail on `index.lock`."""
+    try:
+        import fcntl
+    except ImportError:          # no flock (Windows): no stale-lock recovery either
+        yield
+        return
+    fd = os.open(git.git_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + LOCK_WAIT
+        waiting = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise DeployError(f"another deploy is still running in {DEPLOY_DIR}",
+                                      path=DEPLOY_DIR, hint="wait for it, then deploy again")
+                if not waiting:
+                    log(f"waiting for another deploy to finish in {DEPLOY_DIR}...")
+                    waiting = True
+                time.sleep(0.1)
+        _remove_stale_git_locks(git.git_dir)
+        git.pass_fds = (fd,)
+        try:
+            yield
+        finally:
+            git.pass_fds = ()
+    finally:
+        os.close(fd)
+
+
+def _remove_stale_git_locks(git_dir: Path) -> None:
+    candidates = list(git_dir.glob("*.lock"))
+    refs = git_dir / "refs"
+    if refs.is_dir():
+        candidates += refs.rglob("*.lock")
+    for path in candidates:
+        if path.is_file() and not path.is_symlink():
+            path.unlink(missing_ok=True)
 
 
 def deploy(engine: "Engine", *, log: Callable[[str], None] = lambda s: None,
@@ -272,15 +327,18 @@ def deploy(engine: "Engine", *, log: Callable[[str], None] = lambda s: None,
         raise DeployError(f"{public.name}/ is empty: nothing to deploy",
                           hint="run `pyhexo generate` first, or `pyhexo deploy -g`")
     results = []
-    for deployer in deployers:
-        for target in deployer.targets:
-            results.append(_deploy_one(engine, deployer, target, public, log, now))
+    git = setup_deploy_dir(engine)
+    with _deploy_lock(git, log):
+        for deployer in deployers:
+            for target in deployer.targets:
+                results.append(_deploy_one(engine, deployer, target, public, log, now, git))
     return results
 
 
 def _deploy_one(engine: "Engine", deployer: GitDeployer, target: Target, public: Path,
-                log: Callable[[str], None], now: datetime | None) -> DeployResult:
-    git = setup_deploy_dir(engine)
+                log: Callable[[str], None], now: datetime | None,
+                git: Git | None = None) -> DeployResult:
+    git = git or setup_deploy_dir(engine)
     site = Path(engine.site_dir)
     target = _absolute_local(target, site)
     shown = f"{target.url} ({target.branch})"
