@@ -225,6 +225,8 @@ def _generate_once(opts: Options, *, force: bool, bail: bool, concurrency: int |
             return 0
     try:
         engine = opts.engine()
+        from engine.clean import check_public_dir
+        check_public_dir(engine)        # before building: a refused output folder writes nothing
         if concurrency is not None:
             engine.concurrency = concurrency
         if force:

@@ -313,6 +313,9 @@ def test_generate_force_bail_concurrency(blog):
     assert code == 0
     written = int(re.search(r"(\d+) files written", out).group(1))
     code, out = run(blog, "generate")
+    assert "Nothing changed" in out                                  # the build stamp
+    (blog / "_config.yml").touch()                                   # touched, same bytes
+    code, out = run(blog, "generate")
     assert "0 files written" in out
     code, out = run(blog, "generate", "--force")
     assert int(re.search(r"(\d+) files written", out).group(1)) == written

@@ -539,6 +539,51 @@ def test_deploy_refusals_change_nothing(tmp_path):
     assert not any(k.startswith("site/.git/") for k in diff)
 
 
+@pytest.mark.skipif(not HAS_GIT, reason="needs git")
+def test_deploy_recovers_from_git_locks_left_by_a_killed_deploy(tmp_path, monkeypatch):
+    import fcntl
+    import engine.deploy as deploy_mod
+    root = tmp_path / "w"
+    remote = root / "remote.git"
+    site = realistic_site(root, config=_deploy_config(remote))
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    assert run(site, "deploy", "--setup")[0] == 0
+    gitdir = site / ".deploy_git/.git"
+    stale = [gitdir / "index.lock", gitdir / "HEAD.lock", gitdir / "refs/heads/gh-pages.lock"]
+    for lock in stale:
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        lock.write_text("")
+    # while another deploy (or its git children) holds .deploy_git, nothing is removed
+    monkeypatch.setattr(deploy_mod, "LOCK_WAIT", 0.3)
+    fd = os.open(gitdir / deploy_mod.LOCK_NAME, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    code, out = run(site, "deploy")
+    assert code == 1 and "another deploy" in out
+    assert all(lock.exists() for lock in stale)
+    os.close(fd)
+    # once free, the locks are known stale: removed, and the deploy goes through
+    before = snapshot(root)
+    code, out = run(site, "deploy")
+    assert code == 0, out
+    _deploy_changes_ok(changes(before, snapshot(root)))
+    assert _tree(remote, "gh-pages") == _expected_tree(site / "public")
+
+
+def test_new_without_hard_links_still_never_overwrites(tmp_path, monkeypatch):
+    import errno
+    root = tmp_path / "w"
+    site = realistic_site(root)
+
+    def no_link(*a, **k):
+        raise OSError(errno.EPERM, "no hard links here")
+    monkeypatch.setattr(os, "link", no_link)
+    before = snapshot(root)
+    code, out = run(site, "new", "hello")
+    assert code == 0, out
+    assert set(changes(before, snapshot(root))) == {"site/source/_posts/hello-1.md",
+                                                    "site/source/_posts/hello-1"}
+
+
 # =============================================================================================
 # interruptions
 
@@ -641,10 +686,13 @@ class Case:
 
 
 class World:
-    """A pristine world kept aside and restored before every interrupted run."""
+    """A pristine world kept aside and restored before every interrupted run: all of it, or only
+    `parts` (the command's targets; the rest is checked unchanged after every run anyway)."""
 
-    def __init__(self, tmp_path: Path, build: Callable[[Path], None]):
+    def __init__(self, tmp_path: Path, build: Callable[[Path], None],
+                 parts: tuple[str, ...] = ("",)):
         self.tmp_path = tmp_path
+        self.parts = parts
         self.root = tmp_path / "w"
         self.pristine = tmp_path / "pristine"
         build(self.root)
@@ -655,8 +703,16 @@ class World:
         self.driver.write_text(DRIVER)
 
     def restore(self) -> dict[str, str]:
-        shutil.rmtree(self.root)
-        shutil.copytree(self.pristine, self.root, symlinks=True)
+        for rel in self.parts:
+            dst, src = self.root / rel, self.pristine / rel
+            if dst.is_symlink() or dst.is_file():
+                dst.unlink()
+            elif dst.exists():
+                shutil.rmtree(dst)
+            if src.is_dir() and not src.is_symlink():
+                shutil.copytree(src, dst, symlinks=True)
+            elif src.exists() or src.is_symlink():
+                shutil.copy2(src, dst, follow_symlinks=False)
         return snapshot(self.root)
 
     def argv(self, args: list[str]) -> list[str]:
@@ -844,16 +900,22 @@ def _large_public(public: Path, version: str, n: int) -> None:
 def test_clean_survives_sigkill_and_crash_points(tmp_path):
     def build(root: Path) -> None:
         site = realistic_site(root)
-        _large_public(site / "public", "old", 3000)
+        _large_public(site / "public", "old", 500)
         (site / "public/to-source").symlink_to("../source", target_is_directory=True)
         (site / "public/2024/to-outside.txt").symlink_to("../../../outside.txt")
         (site / ".pyhexo-cache").mkdir()
         (site / ".pyhexo-cache/manifest.json").write_text('{"complete": true}')
 
-    world = World(tmp_path, build)
+    world = World(tmp_path, build, parts=("site/public", "site/.pyhexo-cache"))
+
+    outcomes: dict[str, int] = {}
 
     def killed(before: dict, after: dict) -> None:
-        _clean_changes_ok(without_temp(changes(before, after)))
+        diff = without_temp(changes(before, after))
+        _clean_changes_ok(diff)
+        gone = sum(1 for k in diff if k.endswith(".html"))
+        kind = "untouched" if not diff else "done" if gone >= 500 else "part-way"
+        outcomes[kind] = outcomes.get(kind, 0) + 1
 
     def done(before: dict, after: dict) -> None:
         diff = changes(before, after)
@@ -861,7 +923,7 @@ def test_clean_survives_sigkill_and_crash_points(tmp_path):
         assert sorted(p.name for p in (world.site / "public").iterdir()) == \
             [".git", ".nojekyll", "CNAME"]
         assert not (world.site / ".pyhexo-cache").exists()
-    print(interrupt(world, Case("clean", ["clean"], killed, done)))
+    print(interrupt(world, Case("clean", ["clean"], killed, done), points=6), outcomes)
 
 
 @pytest.mark.slow
@@ -874,25 +936,37 @@ def test_deploy_survives_sigkill_and_crash_points(tmp_path):
         site = realistic_site(root, config=_deploy_config(remote))
         subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
         _site_repo(site)
-        _large_public(site / "public", "old", 1200)
+        _large_public(site / "public", "old", 300)
         assert run(site, "deploy")[0] == 0
         old_tip.append(git(remote, "rev-parse", "gh-pages"))
+        for child in (site / ".deploy_git").iterdir():          # deploy rebuilds the work tree
+            if child.name != ".git":
+                shutil.rmtree(child) if child.is_dir() else child.unlink()
+        for repo in (remote, site / ".deploy_git/.git"):     # packed: quick to restore
+            subprocess.run(["git", "--git-dir", str(repo), "repack", "-adq"], check=True)
+            subprocess.run(["git", "--git-dir", str(repo), "prune-packed"], check=True)
         for p in (site / "public").rglob("index.html"):
             if p.parent != site / "public":
                 p.unlink()
-        _large_public(site / "public", "new", 1200)
+        _large_public(site / "public", "new", 300)
 
-    world = World(tmp_path, build)
+    world = World(tmp_path, build, parts=("site/.deploy_git", "remote.git"))
     expected = _expected_tree(world.site / "public")
+
+    outcomes: dict[str, int] = {}
 
     def killed(before: dict, after: dict) -> None:
         _deploy_changes_ok(without_temp(changes(before, after)))
         tip = git(remote, "rev-parse", "gh-pages")
         assert tip == old_tip[0] or _tree(remote, tip) == expected
+        kind = "pushed" if tip != old_tip[0] else "not pushed"
+        if list((world.site / ".deploy_git/.git").glob("*.lock")):
+            kind += ", stale git lock"
+        outcomes[kind] = outcomes.get(kind, 0) + 1
         assert git(remote, "fsck", "--connectivity-only") == ""
 
     def done(before: dict, after: dict) -> None:
         _deploy_changes_ok(changes(before, after))
         assert _tree(remote, "gh-pages") == expected
         assert git(remote, "rev-parse", "gh-pages^") == old_tip[0]      # one incremental commit
-    print(interrupt(world, Case("deploy", ["deploy"], killed, done), points=8))
+    print(interrupt(world, Case("deploy", ["deploy"], killed, done), points=6), outcomes)

@@ -56,6 +56,6 @@ def test_every_hexo_helper_is_registered():
     register_builtin_helpers(extend)
     hexo = set(route_json("feature-site", "index.html")["site_helpers"]["helper_names"])
     # partial is the theme's; probe_dump is the oracle's probe; pyhexo adds the i18n functions.
-    # pyhexo adds its SEO helpers (json_ld, canonical_link) on top of Hexo's set.
+    # pyhexo adds its SEO helpers (json_ld, canonical_link) and a CJK-aware word_count.
     assert set(extend.helpers.names()) == (hexo - {"partial", "probe_dump"}) | {"__", "_p"} | \
-        {"json_ld", "canonical_link"}
+        {"json_ld", "canonical_link", "word_count"}
