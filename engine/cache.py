@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -106,19 +105,10 @@ class RenderCache:
             return
         for key in stale:
             del self.entries[key]
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".render-cache-", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump({"format": FORMAT, "version": __version__, "entries": self.entries},
-                            fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        from engine.writer import write_atomic
+        write_atomic(self.path, pickle.dumps(
+            {"format": FORMAT, "version": __version__, "entries": self.entries},
+            protocol=pickle.HIGHEST_PROTOCOL), prefix=".render-cache-")
         self.dirty = False
 
 

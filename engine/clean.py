@@ -48,8 +48,6 @@ def check_public_dir(engine: "Engine") -> Path:
         raise _refuse(public, "it is the site folder itself")
     if not public.is_relative_to(site):
         raise _refuse(public, f"it is outside the site ({site})")
-    if ".git" in public.relative_to(site).parts:      # e.g. public/.git, the deploy repository
-        raise _refuse(public, "it is inside a git repository's .git folder")
     protected: list[tuple[Path, str]] = [
         (Path(config.source_dir).resolve(), f"the source folder ({config.get('source_dir')})"),
         (Path(engine.cache_dir).resolve(), "the build cache"),
@@ -63,6 +61,8 @@ def check_public_dir(engine: "Engine") -> Path:
             raise _refuse(public, f"it is {what}" if public == path else f"it is inside {what}")
         if path.is_relative_to(public):
             raise _refuse(public, f"it contains {what}")
+    if ".git" in public.relative_to(site).parts:      # e.g. public/.git, the deploy repository
+        raise _refuse(public, "it is inside a git repository's .git folder")
     # Anything in the site root that is not generated: public/ must not be an ancestor of a
     # config file (a `public_dir: .` variant through another name, e.g. `./`).
     for cfg in config.files:

@@ -35,18 +35,34 @@ def pool_is_worth_it(count: int, workers: int) -> bool:
 
 def render_in_pool(engine: "Engine", docs: list["Document"], site: "Site",
                    workers: int) -> list[tuple[int, tuple | None, Any]]:
-    """[(index, (content, excerpt, more) or None, error or None)] for every document."""
+    """[(index, (content, excerpt, more, warnings) or None, error or None)] for every document."""
+    return _run_pool(_render_batch, len(docs), workers, max_chunk=32,
+                     engine=engine, docs=docs, site=site)
+
+
+def render_routes_in_pool(engine: "Engine", routes: list, site: "Site",
+                          workers: int) -> list[tuple[int, Any, Any]]:
+    """[(index, bytes or None (no layout), error or None)] for theme-rendered routes.
+
+    Forked after the posts are rendered, so workers see every document's content; each returns
+    the page bytes, which are cheap to send back compared with rendering them."""
+    return _run_pool(_render_route_batch, len(routes), workers, max_chunk=64,
+                     engine=engine, routes=routes, site=site)
+
+
+def _run_pool(batch_fn, count: int, workers: int, max_chunk: int, **state: Any) -> list:
+    """Fork `workers` processes that inherit `state`, and run `batch_fn` over index batches."""
     ctx = multiprocessing.get_context("fork")
     # Freeze the heap so the workers' reference counting does not copy every page of it.
     gc.collect()
     gc.freeze()
     try:
-        _worker_state.update(engine=engine, docs=docs, site=site)
-        chunk = max(1, min(32, len(docs) // (workers * 8) or 1))
-        batches = [list(range(i, min(i + chunk, len(docs)))) for i in range(0, len(docs), chunk)]
+        _worker_state.update(state)
+        chunk = max(1, min(max_chunk, count // (workers * 8) or 1))
+        batches = [list(range(i, min(i + chunk, count))) for i in range(0, count, chunk)]
+        out: list = []
         with ctx.Pool(workers) as pool:
-            out: list = []
-            for part in pool.imap_unordered(_render_batch, batches):
+            for part in pool.imap_unordered(batch_fn, batches):
                 out.extend(part)
         return out
     finally:
@@ -72,29 +88,6 @@ def _render_batch(indices: list[int]) -> list[tuple[int, tuple | None, Any]]:
             results.append((i, None, SourceError(f"{type(exc).__name__}: {exc}",
                                                  path=f"{engine.source_display}/{doc.source}")))
     return results
-
-
-def render_routes_in_pool(engine: "Engine", routes: list, site: "Site",
-                          workers: int) -> list[tuple[int, Any, Any]]:
-    """[(index, bytes or None (no layout), error or None)] for theme-rendered routes.
-
-    Forked after the posts are rendered, so workers see every document's content; each returns
-    the page bytes, which are cheap to send back compared with rendering them."""
-    ctx = multiprocessing.get_context("fork")
-    gc.collect()
-    gc.freeze()
-    try:
-        _worker_state.update(engine=engine, routes=routes, site=site)
-        chunk = max(1, min(64, len(routes) // (workers * 8) or 1))
-        batches = [list(range(i, min(i + chunk, len(routes)))) for i in range(0, len(routes), chunk)]
-        with ctx.Pool(workers) as pool:
-            out: list = []
-            for part in pool.imap_unordered(_render_route_batch, batches):
-                out.extend(part)
-        return out
-    finally:
-        _worker_state.clear()
-        gc.unfreeze()
 
 
 def _render_route_batch(indices: list[int]) -> list[tuple[int, Any, Any]]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -50,11 +49,8 @@ def write_stamp(cache_dir: Path, *, roots: list[Path], public_dir: Path, config_
     data = {"options": _options(config_files, drafts, safe), "roots": [str(r) for r in roots],
             "public_dir": str(public_dir),
             "files": snapshot(roots, {public_dir, cache_dir.resolve()})}
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".stamp-", dir=cache_dir)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(data, fh)
-    os.replace(tmp, cache_dir / STAMP_NAME)
+    from engine.writer import write_atomic
+    write_atomic(cache_dir / STAMP_NAME, json.dumps(data).encode("utf-8"), prefix=".stamp-")
 
 
 def clear_stamp(cache_dir: Path) -> None:

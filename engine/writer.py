@@ -216,11 +216,18 @@ def _read_manifest_state(path: Path) -> tuple[dict[str, list], bool]:
 
 
 def _write_manifest(path: Path, files: dict[str, list], complete: bool = True) -> None:
+    write_atomic(path, json.dumps({"version": 1, "complete": complete, "files": files})
+                 .encode("utf-8"), prefix=".manifest-")
+
+
+def write_atomic(path: Path, data: bytes, prefix: str = ".pyhexo-") -> None:
+    """Write `data` to a temp file beside `path`, then rename it into place: readers (and a
+    crash) only ever see the old file or the new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".manifest-", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=prefix, dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"version": 1, "complete": complete, "files": files}, fh)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
         os.replace(tmp, path)
     except BaseException:
         try:

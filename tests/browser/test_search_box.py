@@ -97,8 +97,8 @@ def test_keyboard_navigation(browser, base_url):
         page.keyboard.press("ArrowUp")
         assert options.nth(0).get_attribute("aria-selected") == "true"
         # The selected option is visibly marked (not only by an attribute).
-        selected_bg = options.nth(0).locator("a").evaluate("a => getComputedStyle(a).backgroundColor")
-        other_bg = options.nth(1).locator("a").evaluate("a => getComputedStyle(a).backgroundColor")
+        selected_bg = options.nth(0).locator(".pyhexo-search__link").evaluate("a => getComputedStyle(a).backgroundColor")
+        other_bg = options.nth(1).locator(".pyhexo-search__link").evaluate("a => getComputedStyle(a).backgroundColor")
         assert selected_bg != other_bg
         # Esc closes the list, and a second Esc clears the box.
         page.keyboard.press("Escape")
@@ -142,11 +142,6 @@ def test_results_match_the_colour_scheme(browser, base_url, scheme):
         context.close()
 
 
-# The widget (engine/data/search/search.js, not the theme) renders each result as
-# <li role=option><a href tabindex=-1>…</a></li>: a link inside an option, which axe reports as
-# `nested-interactive` (serious). Reported to the engine; the xfail below is strict, so it fails
-# (and this exclusion should go) once the widget renders options without nested links.
-WIDGET_RULES = {"nested-interactive"}
 
 
 def _axe_with_results(browser, base_url, width, scheme):
@@ -177,12 +172,6 @@ def _report(bad):
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", [375, 1280])
 def test_accessibility_with_results_open(browser, base_url, width, scheme):
-    bad = [v for v in _axe_with_results(browser, base_url, width, scheme)
-           if v["id"] not in WIDGET_RULES]
-    assert bad == [], _report(bad)
-
-
-@pytest.mark.xfail(strict=True, reason="search.js nests a link in each role=option (engine fix pending)")
-def test_result_options_hold_no_nested_controls(browser, base_url):
-    bad = [v for v in _axe_with_results(browser, base_url, 1280, "light") if v["id"] in WIDGET_RULES]
+    # Includes `nested-interactive`: result options hold no links of their own.
+    bad = _axe_with_results(browser, base_url, width, scheme)
     assert bad == [], _report(bad)

@@ -76,9 +76,9 @@ def test_home_page_sections(browser, base_url):
         assert page.locator(".hero .avatar").count() == 1
         links = page.locator(".links-row a").all_inner_texts()
         assert any("Scholar" in t for t in links) and any("CV" in t for t in links)
-        # The owner's name is bold in author lists; [Paper] links are there.
-        assert page.locator(".pub-authors strong.me").count() >= 3
-        assert "[Paper]" in page.locator(".pub-links").first.inner_text()
+        # The owner's name is bold in author lists; [PDF] links are there.
+        assert page.locator(".pub-authors strong.pub-me").count() >= 3
+        assert "PDF" in page.locator(".pub-links").first.inner_text()
         # The e-mail link is assembled by JS.
         href = page.locator("#contact a.js-email").get_attribute("href")
         assert href.startswith("mailto:") and "@" in href

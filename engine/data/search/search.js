@@ -278,7 +278,9 @@
       hits.forEach(function (h, i) {
         var li = el('li', { id: listId + '-' + i, role: 'option', 'aria-selected': 'false',
           'class': 'pyhexo-search__result' });
-        var a = el('a', { href: h.doc.url, tabindex: '-1' });
+        // The option itself is the control (an <a> inside role=option would nest interactive
+        // elements); click and Enter navigate.
+        var a = el('span', { 'class': 'pyhexo-search__link', 'data-href': h.doc.url });
         a.appendChild(el('span', { 'class': 'pyhexo-search__title' }, h.doc.title));
         if (h.doc.date) a.appendChild(el('span', { 'class': 'pyhexo-search__date' }, h.doc.date));
         var parts = snippet(h.doc, terms);
@@ -291,9 +293,7 @@
         }
         li.appendChild(a);
         li.addEventListener('mousedown', function (e) { e.preventDefault(); });  // keep focus
-        li.addEventListener('click', function (e) {
-          if (e.target === li) window.location.href = h.doc.url;
-        });
+        li.addEventListener('click', function () { window.location.href = h.doc.url; });
         list.appendChild(li);
       });
       list.hidden = !hits.length;
