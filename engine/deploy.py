@@ -441,6 +441,7 @@ def _replace_work_tree(work: Path, public: Path, deployer: GitDeployer) -> int:
         else:
             child.unlink()
     count = 0
+    root = public.resolve()
     for dirpath, dirnames, filenames in os.walk(public):
         rel_dir = Path(dirpath).relative_to(public).as_posix()
         rel_dir = "" if rel_dir == "." else rel_dir + "/"
@@ -448,6 +449,10 @@ def _replace_work_tree(work: Path, public: Path, deployer: GitDeployer) -> int:
         for name in filenames:
             rel = rel_dir + name
             if _ignored(rel, deployer):
+                continue
+            # A symlink in public/ that leads outside it (to ~/.ssh/id_rsa, say) is never
+            # published: only files that really live in the output are pushed.
+            if not Path(os.path.realpath(os.path.join(dirpath, name))).is_relative_to(root):
                 continue
             dest = work / rel
             dest.parent.mkdir(parents=True, exist_ok=True)

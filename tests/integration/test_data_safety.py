@@ -33,7 +33,7 @@ from typing import Callable
 import pytest
 from click.testing import CliRunner
 
-from sitekit import MINIMAL_THEME, write_site
+from sitekit import write_site
 from engine.cli import cli
 from engine.config import load_config
 from engine.frontmatter import load_yaml, parse_front_matter

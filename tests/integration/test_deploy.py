@@ -153,6 +153,19 @@ def test_hidden_files_and_nojekyll(tmp_path):
     assert ".nojekyll" in tree and ".secret" not in tree
 
 
+def test_symlinks_leading_outside_public_are_not_published(tmp_path):
+    remote = bare(tmp_path)
+    site = make(tmp_path, f"deploy: {{type: git, repo: '{remote}'}}\n")
+    assert run(site, "generate")[0] == 0
+    secret = tmp_path / "id_rsa"
+    secret.write_text("PRIVATE KEY")
+    (site / "public/key.txt").symlink_to(secret)
+    (site / "public/alias.html").symlink_to(site / "public/index.html")   # inside: fine
+    assert run(site, "deploy")[0] == 0
+    tree = files_on(remote, "gh-pages")
+    assert "key.txt" not in tree and "alias.html" in tree
+
+
 def test_deploy_errors_exit_1(tmp_path):
     site = make(tmp_path, "")
     code, out = run(site, "deploy")
