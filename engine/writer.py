@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -96,9 +97,10 @@ def write_outputs(outputs: dict[str, bytes | Path], public_dir: Path, cache_dir:
         pending.update((rel, [None, 0, sources.get(rel)]) for rel, _, _ in todo
                        if rel not in old)
         _write_manifest(manifest_path, pending, complete=False)
+    ready: set[Path] = set()
     for rel, target, body in todo:
         try:
-            _atomic_write(target, body)
+            _atomic_write(target, body, public_dir, ready)
         except OSError as exc:
             if not isinstance(body, Path):
                 raise
@@ -162,14 +164,13 @@ def _size_is(path: Path, size: int) -> bool:
         return False
 
 
-def _atomic_write(target: Path, body: bytes | Path) -> None:
+def _atomic_write(target: Path, body: bytes | Path, public_dir: Path | None = None,
+                  ready: set[Path] | None = None) -> None:
     parent = target.parent
-    # A file where a directory must go (or the reverse) came from an older build: replace it.
-    for anc in reversed(target.parents):
-        if anc == parent or parent.is_relative_to(anc):
-            if anc.is_file() or anc.is_symlink():
-                anc.unlink()
-    parent.mkdir(parents=True, exist_ok=True)
+    if ready is None or parent not in ready:
+        _ensure_real_dir(parent, public_dir or parent)
+        if ready is not None:
+            ready.add(parent)
     if target.is_dir() and not target.is_symlink():
         shutil.rmtree(target)
     fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".tmp", dir=parent)
@@ -188,6 +189,33 @@ def _atomic_write(target: Path, body: bytes | Path) -> None:
         except OSError:
             pass
         raise
+
+
+def _ensure_real_dir(directory: Path, public_dir: Path) -> None:
+    """Make `directory` (inside `public_dir`) a real directory. A file or a symlink standing where
+    a directory must go came from an older build or from someone else: it is replaced, so a
+    symlink inside public/ can never send our writes outside it. Nothing outside public/ is
+    touched."""
+    try:
+        rel_parts = directory.relative_to(public_dir).parts
+    except ValueError:
+        rel_parts = ()
+    public_dir.mkdir(parents=True, exist_ok=True)
+    current = public_dir
+    for part in rel_parts:
+        current = current / part
+        try:
+            st = os.lstat(current)
+        except FileNotFoundError:
+            os.mkdir(current)
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            continue
+        if stat.S_ISLNK(st.st_mode) or stat.S_ISREG(st.st_mode):
+            os.unlink(current)
+            os.mkdir(current)
+        else:
+            raise OSError(f"cannot create the folder {current}: something else is there")
 
 
 def _prune_empty_dirs(directory: Path, stop: Path) -> None:

@@ -47,3 +47,22 @@ def test_copies_path_outputs(tmp_path):
 def test_refuses_paths_outside(tmp_path, rel):
     with pytest.raises(RouteError):
         safe_output_path(tmp_path, rel)
+
+
+def test_a_symlinked_folder_inside_public_never_leads_writes_outside(tmp_path):
+    pub, cache = tmp_path / "public", tmp_path / "cache"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    pub.mkdir()
+    (pub / "blog").symlink_to(outside)
+    write_outputs({"blog/post/index.html": b"new"}, pub, cache)
+    assert list(outside.iterdir()) == []                         # nothing written through it
+    assert (pub / "blog").is_dir() and not (pub / "blog").is_symlink()
+    assert (pub / "blog/post/index.html").read_bytes() == b"new"
+
+
+def test_a_file_where_a_folder_must_go_is_replaced(tmp_path):
+    pub, cache = tmp_path / "public", tmp_path / "cache"
+    write_outputs({"about": b"old file"}, pub, cache)
+    write_outputs({"about/index.html": b"page"}, pub, cache)
+    assert (pub / "about/index.html").read_bytes() == b"page"
