@@ -274,3 +274,14 @@ def test_allow_extra_still_catches_a_missing_hexo_helper() -> None:
                      ["css", "url_for", "json_ld"])
     assert allow.match(extra) is not None        # pyhexo's own additions are fine
     assert allow.match(missing) is None          # dropping Hexo's `date` is reported
+
+
+def test_strip_spans_rule_still_catches_a_text_difference() -> None:
+    allow = C.Allowlist.load()
+    route = "2019/07/25/code-highlight/index.html"
+    hexo = '<td class="code"><pre><span class="line"><span class="keyword">impl</span> X</span></pre>'
+    tokens = C.Diff("hexo-theme-unit-test", route, "page.content", hexo,
+                    hexo.replace('class="keyword"', 'class="built_in"'))
+    text = C.Diff("hexo-theme-unit-test", route, "page.content", hexo, hexo.replace(" X", " Y"))
+    assert allow.match(tokens) is not None     # only the token class differs
+    assert allow.match(text) is None           # the code text differs: reported
