@@ -253,7 +253,7 @@ class Debouncer:
     callback runs on this object's thread, one call at a time.
     """
 
-    def __init__(self, callback: Callable[[ChangeSet], None], *, quiet: float = 0.05,
+    def __init__(self, callback: Callable[[ChangeSet], None], *, quiet: float = 0.025,
                  max_wait: float = 2.0):
         self._callback = callback
         self.quiet = quiet
@@ -353,7 +353,7 @@ class Watcher:
     """
 
     def __init__(self, layout: WatchLayout, callback: Callable[[ChangeSet], None], *,
-                 quiet: float = 0.05, max_wait: float = 2.0, observer_factory=Observer):
+                 quiet: float = 0.025, max_wait: float = 2.0, observer_factory=Observer):
         self._layout = layout
         self._debouncer = Debouncer(callback, quiet=quiet, max_wait=max_wait)
         self._observer_factory = observer_factory
@@ -431,7 +431,7 @@ def layout_for_site(site_dir: str | os.PathLike[str],
 
 
 def watch_site(site_dir: str | os.PathLike[str], callback: Callable[[ChangeSet], object], *,
-               config_files: Iterable[str] | None = None, quiet: float = 0.05,
+               config_files: Iterable[str] | None = None, quiet: float = 0.025,
                max_wait: float = 2.0, stop: threading.Event | None = None) -> None:
     """Block, calling `callback(changes)` after each debounced batch, until Ctrl+C or `stop`.
 

@@ -103,7 +103,7 @@ class DevServer:
     def __init__(self, builder: Callable[..., Any] | None, watch_roots: WatchLayout | None = None, *,
                  host: str = "127.0.0.1", port: int = 4000, root: str = "/",
                  static_dir: str | os.PathLike[str] | None = None, log: bool = False,
-                 quiet: float = 0.05, max_wait: float = 2.0, heartbeat: float = 15.0,
+                 quiet: float = 0.025, max_wait: float = 2.0, heartbeat: float = 15.0,
                  out: TextIO | None = None, err: TextIO | None = None):
         if builder is None and static_dir is None:
             raise ValueError("DevServer needs a builder or a static_dir")
