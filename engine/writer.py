@@ -173,16 +173,27 @@ def _atomic_write(target: Path, body: bytes | Path, public_dir: Path | None = No
             ready.add(parent)
     if target.is_dir() and not target.is_symlink():
         shutil.rmtree(target)
-    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".tmp", dir=parent)
+    if isinstance(body, Path):
+        _via_temp(target, lambda fh: _copy_into(body, fh), TMP_PREFIX, ".tmp", mode=0o644)
+    else:
+        _via_temp(target, lambda fh: fh.write(body), TMP_PREFIX, ".tmp", mode=0o644)
+
+
+def _copy_into(source: Path, fh) -> None:
+    with open(source, "rb") as src:
+        shutil.copyfileobj(src, fh, 1 << 20)
+
+
+def _via_temp(path: Path, fill, prefix: str, suffix: str = "", mode: int | None = None) -> None:
+    """Fill a temp file beside `path`, then rename it into place: readers (and a crash) only ever
+    see the old file or the new one; a failure leaves no temp file behind."""
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            if isinstance(body, Path):
-                with open(body, "rb") as src:
-                    shutil.copyfileobj(src, fh, 1 << 20)
-            else:
-                fh.write(body)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
+            fill(fh)
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
     except BaseException:
         try:
             os.unlink(tmp)
@@ -249,17 +260,6 @@ def _write_manifest(path: Path, files: dict[str, list], complete: bool = True) -
 
 
 def write_atomic(path: Path, data: bytes, prefix: str = ".pyhexo-") -> None:
-    """Write `data` to a temp file beside `path`, then rename it into place: readers (and a
-    crash) only ever see the old file or the new one."""
+    """Write `data` to `path` atomically (temp file, then rename), creating the folder."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=prefix, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    _via_temp(path, lambda fh: fh.write(data), prefix)

@@ -36,14 +36,20 @@ def _post_assets(post: "Document") -> Iterable[Route]:
     if not folder.is_dir():
         return
     base = post.path if post.path.endswith("/") else post.path.rsplit("/", 1)[0] + "/"
+    for rel, full in _visible_files(folder):
+        yield Route(base.lstrip("/") + rel, None, full, "asset", f"source/{post.source}", "post")
+
+
+def _visible_files(folder: Path) -> Iterable[tuple[str, Path]]:
+    """(posix path relative to `folder`, path) of every file Hexo would copy: no `_`/`.` paths,
+    no editor temp files; in a stable order."""
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames.sort()
         for name in sorted(filenames):
             full = Path(dirpath, name)
             rel = full.relative_to(folder).as_posix()
-            if is_hidden(rel) or is_tmp(rel):
-                continue
-            yield Route(base.lstrip("/") + rel, None, full, "asset", f"source/{post.source}", "post")
+            if not (is_hidden(rel) or is_tmp(rel)):
+                yield rel, full
 
 
 def generate_pages(site: "Site", engine: "Engine") -> Iterable[Route]:
@@ -59,13 +65,6 @@ def generate_assets(site: "Site", engine: "Engine") -> Iterable[Route]:
     if theme_dir is None:
         return
     src = Path(theme_dir) / "source"
-    if not src.is_dir():
-        return
-    for dirpath, dirnames, filenames in os.walk(src):
-        dirnames.sort()
-        for name in sorted(filenames):
-            full = Path(dirpath, name)
-            rel = full.relative_to(src).as_posix()
-            if is_hidden(rel) or is_tmp(rel):
-                continue
+    if src.is_dir():
+        for rel, full in _visible_files(src):
             yield Route(rel, None, full, "asset", None, "asset")
