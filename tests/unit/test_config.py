@@ -12,7 +12,7 @@ from engine.errors import ConfigError
 from engine.resources import bundled_theme_dir
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
-FEATURE = SHARED / "corpora" / "feature-site"
+FEATURE = (SHARED / "corpora" / "feature-site").resolve()
 ORACLE = SHARED / "hexo-oracle"
 
 

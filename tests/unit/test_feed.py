@@ -228,9 +228,7 @@ def test_icon_from_email_or_option(make_site):
 
 
 @pytest.mark.parametrize("setting", [
-    pytest.param("feed: false", marks=pytest.mark.xfail(
-        reason="needs engine/config.py _shallow_plugin_merge to keep `feed: false` as enable: false",
-        strict=False)),
+    "feed: false",
     "feed:\n  enable: false"])
 def test_feed_can_be_turned_off(make_site, setting):
     _, result = _site(make_site, setting + "\n")

@@ -143,9 +143,7 @@ def test_rel_link_in_head_with_root(make_site):
 
 
 @pytest.mark.parametrize("setting", [
-    pytest.param("sitemap: false", marks=pytest.mark.xfail(
-        reason="needs engine/config.py _shallow_plugin_merge to keep `sitemap: false` as "
-               "enable: false", strict=False)),
+    "sitemap: false",
     "sitemap:\n  enable: false"])
 def test_sitemap_can_be_turned_off(make_site, setting):
     result = _site(make_site, setting + "\n")
