@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import AXE
+from browserkit import axe_violations, describe, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -19,20 +19,7 @@ ENTRY = "#pub-ashdown2025sketch"
 
 
 def _open(browser, base_url, path, *, width=1280, scheme="light"):
-    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
-    page = context.new_page()
-    problems: list[str] = []
-    requests: list[str] = []
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
-            if m.type in ("error", "warning") else None)
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} {r.failure}"))
-    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}")
-            if r.status >= 400 else None)
-    page.on("request", lambda r: requests.append(r.url))
-    page.goto(base_url + path, wait_until="load")
-    return context, page, problems, requests
-
+    return open_page(browser, base_url + path, width=width, scheme=scheme)
 
 def _is_dark(page) -> bool:
     return page.evaluate("""() => {
@@ -169,19 +156,11 @@ def test_homepage_news_and_archive(browser, base_url):
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", [PUBS, "/news/"])
 def test_accessibility(browser, base_url, path, scheme):
-    if not AXE.is_file():
-        pytest.skip("axe-core missing: npm install --prefix tests/browser")
     context, page, _, _ = _open(browser, base_url, path, scheme=scheme)
     try:
         if path == PUBS:
             page.locator(f"{ENTRY} details.pub-bibtex summary").click()
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("""async () => {
-            const r = await axe.run(document, {resultTypes: ['violations']});
-            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
-        }""")
-        bad = [v for v in result if v["impact"] in ("serious", "critical")]
-        assert bad == [], "\n".join(f"{v['impact']} {v['id']}: {v['help']} {v['nodes']}" for v in bad)
+        bad = axe_violations(page)
+        assert bad == [], describe(bad)
     finally:
         context.close()

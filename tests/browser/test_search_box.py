@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import AXE
+from browserkit import axe_violations, describe, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -17,20 +17,7 @@ POST_TITLE = "A Makefile for reproducible experiments"
 
 
 def _open(browser, base_url, path="/", *, width=1280, scheme="light"):
-    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
-    page = context.new_page()
-    problems: list[str] = []
-    requests: list[str] = []
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
-            if m.type in ("error", "warning") else None)
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} {r.failure}"))
-    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}")
-            if r.status >= 400 else None)
-    page.on("request", lambda r: requests.append(r.url))
-    page.goto(base_url + path, wait_until="load")
-    return context, page, problems, requests
-
+    return open_page(browser, base_url + path, width=width, scheme=scheme)
 
 def _results(page):
     return page.locator("header .pyhexo-search__results")
@@ -142,11 +129,7 @@ def test_results_match_the_colour_scheme(browser, base_url, scheme):
         context.close()
 
 
-
-
 def _axe_with_results(browser, base_url, width, scheme):
-    if not AXE.is_file():
-        pytest.skip("axe-core missing: npm install --prefix tests/browser")
     context, page, _, _ = _open(browser, base_url, width=width, scheme=scheme)
     try:
         field = page.locator("header input.pyhexo-search__input")
@@ -154,19 +137,9 @@ def _axe_with_results(browser, base_url, width, scheme):
         field.type("preconditioning", delay=10)
         _results(page).locator("[role=option]").first.wait_for(state="visible")
         page.keyboard.press("ArrowDown")
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("""async () => {
-            const r = await axe.run(document, {resultTypes: ['violations']});
-            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
-        }""")
+        return axe_violations(page)
     finally:
         context.close()
-    return [v for v in result if v["impact"] in ("serious", "critical")]
-
-
-def _report(bad):
-    return "\n".join(f"{v['impact']} {v['id']}: {v['help']} {v['nodes']}" for v in bad)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -174,4 +147,4 @@ def _report(bad):
 def test_accessibility_with_results_open(browser, base_url, width, scheme):
     # Includes `nested-interactive`: result options hold no links of their own.
     bad = _axe_with_results(browser, base_url, width, scheme)
-    assert bad == [], _report(bad)
+    assert bad == [], describe(bad)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AXE
+from browserkit import axe_violations, describe, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -48,18 +48,8 @@ def seed_url(tmp_path_factory):
 
 
 def _open(browser, url, width, scheme):
-    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
-            if m.type in ("error", "warning") else None)
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} {r.failure}"))
-    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}")
-            if r.status >= 400 else None)
-    page.goto(url + "/", wait_until="load")
+    context, page, problems, _ = open_page(browser, url + "/", width=width, scheme=scheme)
     return context, page, problems
-
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", [375, 1280])
@@ -106,17 +96,9 @@ def test_reference_page_as_pinned_post(browser, seed_url, artifacts, width, sche
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_reference_page_accessibility(browser, seed_url, scheme):
-    if not AXE.is_file():
-        pytest.skip("axe-core missing: npm install --prefix tests/browser")
     context, page, _ = _open(browser, seed_url, 1280, scheme)
     try:
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("""async () => {
-            const r = await axe.run(document, {resultTypes: ['violations']});
-            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
-        }""")
-        bad = [v for v in result if v["impact"] in ("serious", "critical")]
-        assert bad == [], "\n".join(f"{v['impact']} {v['id']}: {v['help']} {v['nodes']}" for v in bad)
+        bad = axe_violations(page)
+        assert bad == [], describe(bad)
     finally:
         context.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import AXE
+from browserkit import axe_violations, describe, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -27,18 +27,8 @@ SCHEMES = ["light", "dark"]
 
 def _open(browser, base_url, path, *, width=1280, scheme="light"):
     """A new page at `path`, recording console errors, failed requests and HTTP errors."""
-    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
-            if m.type in ("error", "warning") else None)
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} {r.failure}"))
-    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}")
-            if r.status >= 400 else None)
-    page.goto(base_url + path, wait_until="load")
+    context, page, problems, _ = open_page(browser, base_url + path, width=width, scheme=scheme)
     return context, page, problems
-
 
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("width", WIDTHS)
@@ -151,17 +141,9 @@ def test_print_stylesheet(browser, base_url, artifacts):
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("name", list(PAGES))
 def test_accessibility(browser, base_url, name, width, scheme):
-    if not AXE.is_file():
-        pytest.skip("axe-core missing: npm install --prefix tests/browser")
     context, page, _ = _open(browser, base_url, PAGES[name], width=width, scheme=scheme)
     try:
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("""async () => {
-            const r = await axe.run(document, {resultTypes: ['violations']});
-            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
-        }""")
-        bad = [v for v in result if v["impact"] in ("serious", "critical")]
-        assert bad == [], "\n".join(f"{v['impact']} {v['id']}: {v['help']} {v['nodes']}" for v in bad)
+        bad = axe_violations(page)
+        assert bad == [], describe(bad)
     finally:
         context.close()
