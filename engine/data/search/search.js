@@ -239,8 +239,9 @@
     function ensureLoaded() {
       if (!state) {
         state = load(indexUrl);
-        state.listeners.push(function () { if (input.value) render(); });
-        state.ready.then(function () { if (input.value) render(); },
+        // More of the index arrived: refresh the results but keep the user's highlighted one.
+        state.listeners.push(function () { if (input.value) render(true); });
+        state.ready.then(function () { if (input.value) render(true); },
           function () { status.textContent = 'Search is unavailable (the index could not be loaded).'; });
       }
       return state;
@@ -265,8 +266,9 @@
       setActive(-1);
     }
 
-    function render() {
+    function render(keepSelection) {
       var q = input.value.trim();
+      var keepUrl = keepSelection && active >= 0 && hits[active] ? hits[active].doc.url : null;
       list.textContent = '';
       active = -1;
       input.removeAttribute('aria-activedescendant');
@@ -298,6 +300,11 @@
       });
       list.hidden = !hits.length;
       input.setAttribute('aria-expanded', hits.length ? 'true' : 'false');
+      if (keepUrl) {
+        for (var k = 0; k < hits.length; k++) {
+          if (hits[k].doc.url === keepUrl) { setActive(k); break; }
+        }
+      }
       var more = st.done ? '' : ' (still loading full text)';
       status.textContent = hits.length ? hits.length + (hits.length === 1 ? ' result' : ' results') + more
         : 'No results' + more;
@@ -306,9 +313,15 @@
     input.addEventListener('focus', ensureLoaded);
     input.addEventListener('input', function () {
       clearTimeout(timer);
-      timer = setTimeout(render, 40);
+      timer = setTimeout(function () { timer = 0; render(); }, 40);
     });
     input.addEventListener('keydown', function (e) {
+      if (timer && (e.key === 'ArrowDown' || e.key === 'ArrowUp' || e.key === 'Enter')) {
+        // Results for what was just typed are still pending: show them before moving or opening.
+        clearTimeout(timer);
+        timer = 0;
+        render();
+      }
       var count = list.children.length;
       if (e.key === 'ArrowDown') {
         if (list.hidden && count) { list.hidden = false; input.setAttribute('aria-expanded', 'true'); }
