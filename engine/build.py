@@ -19,7 +19,8 @@ from engine.errors import EngineError, ErrorList, PluginError, RouteError, Sourc
 from engine.model import Document, Site
 from engine.routes import Route, RouteTable, normalize_route_path
 from engine.scan import CANNOT_READ
-from engine.site_model import _key_line, build_site, display_path, load_data, load_document
+from engine.frontmatter import key_line
+from engine.site_model import build_site, display_path, load_data, load_document
 
 if TYPE_CHECKING:
     from engine.core import Engine
@@ -247,7 +248,7 @@ def _front_matter_line(route: Route, key: str) -> int | None:
     doc = route.data
     if not isinstance(doc, Document) or key not in (doc.front_matter or {}):
         return None
-    return _key_line(doc.raw, key)
+    return key_line(doc.raw, key)
 
 
 def _check_layout(engine: "Engine", route: Route, log: ErrorList) -> None:
@@ -259,7 +260,7 @@ def _check_layout(engine: "Engine", route: Route, log: ErrorList) -> None:
         return
     used = next((name for name in route.layouts if engine.theme.has_view(name)), None)
     log.warn(SourceError(f"layout '{route.layouts[0]}' not found in the theme; using '{used}'",
-                         path=route.source, line=_key_line(doc.raw, "layout"),
+                         path=route.source, line=key_line(doc.raw, "layout"),
                          hint="add the view to the theme's layout/ or fix `layout:`"))
 
 

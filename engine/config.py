@@ -356,13 +356,11 @@ def _known_hexo_theme(site_dir: Path, name: str) -> bool:
 
 
 def _key_line(path: Path, key: str) -> int | None:
+    from engine.frontmatter import key_line
     try:
-        for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
-            if line.startswith(f"{key}:"):
-                return n
+        return key_line(path.read_text("utf-8"), key)
     except OSError:
-        pass
-    return None
+        return None
 
 
 _JINJA_EXTS = (".html", ".j2", ".njk", ".jinja")

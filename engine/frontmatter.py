@@ -142,6 +142,17 @@ for _tag, _pattern, _first in _RESOLVERS:
                                       list(_first) + ([""] if _tag.endswith(":null") else []))
 
 
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # Unicode spaces at either end (a lone U+00A0, say) are dropped by a YAML reader from a plain
+    # scalar; quoting keeps the value exactly.
+    if value and value != value.strip():
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+    return dumper.represent_str(value)
+
+
+_HexoDumper.add_representer(str, _represent_str)
+
+
 def load_yaml(text: str) -> Any:
     """Parse YAML text with Hexo's (js-yaml 4) rules; raises ``yaml.YAMLError``."""
     check_yaml_depth(text)
@@ -432,3 +443,12 @@ def dumps(data: dict[str, Any], body: str, kind: Literal["yaml", "json"] = "yaml
     if kind == "json":
         return f"{_JSON.export(data)}\n;;;\n{body}"
     return f"---\n{_YAML.export(data)}\n---\n{body}"
+
+
+def key_line(text: str, key: str) -> int | None:
+    """The 1-based line where a top-level `key:` (YAML) or `"key":` (JSON) is set in `text`, for
+    error messages about a value that parsed but is wrong (a bad date, a colliding permalink)."""
+    for n, line in enumerate(text.splitlines(), 1):
+        if line.startswith(f"{key}:") or line.startswith(f'"{key}"'):
+            return n
+    return None

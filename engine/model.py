@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 
 class Query(tuple):
@@ -210,7 +210,3 @@ class Site:
                 index.setdefault(p.slug, p)
                 index.setdefault(p.source.removeprefix("_posts/").rsplit(".", 1)[0], p)
         return index.get(slug)
-
-
-def posts_of(items: Iterable[Document]) -> Query:
-    return Query(items)

@@ -6,7 +6,6 @@ becomes `index.html`, a leading `/` is dropped, percent-escapes are decoded).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
@@ -58,7 +57,3 @@ class RouteTable:
 
     def paths(self) -> list[str]:
         return list(self._routes)
-
-
-def asset_route(rel: str, path: Path, source: str, generator: str = "asset") -> Route:
-    return Route(rel, None, path, "asset", source, generator)

@@ -16,7 +16,7 @@ import yaml
 
 from engine.dates import parse_date
 from engine.errors import ErrorList, SourceError
-from engine.frontmatter import check_yaml_depth, parse_front_matter
+from engine.frontmatter import check_yaml_depth, key_line, parse_front_matter
 from engine.model import Category, Document, Query, Site, Tag
 from engine.permalink import (category_slug, date_from_filename, page_path, post_path, post_slug,
                               tag_slug)
@@ -104,14 +104,7 @@ def _date_field(fm: dict, key: str, tz, shown: str, text: str) -> datetime | Non
         return parse_date(value, tz)
     except (ValueError, TypeError, OverflowError) as exc:
         raise SourceError(f"invalid {key}: {value!r} ({exc})", path=shown,
-                          line=_key_line(text, key), hint="use YYYY-MM-DD HH:mm:ss") from None
-
-
-def _key_line(text: str, key: str) -> int | None:
-    for n, line in enumerate(text.splitlines(), 1):
-        if line.startswith(f"{key}:") or line.startswith(f'"{key}"'):
-            return n
-    return None
+                          line=key_line(text, key), hint="use YYYY-MM-DD HH:mm:ss") from None
 
 
 def load_document(engine: "Engine", sf: SourceFile) -> Document:

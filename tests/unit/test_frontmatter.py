@@ -222,3 +222,10 @@ def test_splitter_never_raises_anything_but_source_error(text):
     assert fm.body_line == normalized.count("\n", 0, offset) + 1
     if fm.kind == "none":
         assert fm.body == normalized and fm.body_line == 1 and fm.data == {}
+
+
+@pytest.mark.parametrize("title", ["\xa0", " leading", "trailing\u2003", "\u3000"])
+def test_dumps_keeps_values_with_unicode_spaces_at_the_ends(title):
+    # Found by the round-trip property test: a lone U+00A0 was written plain and read back as null.
+    text = dumps({"title": title}, "body\n")
+    assert parse_front_matter(text, "x.md").data == {"title": title}
