@@ -2,7 +2,10 @@
 
 Every stage reports bad input as an `EngineError` and goes on, so one broken post never hides the
 rest of the site. The result holds the outputs in memory (bytes, or a Path for a verbatim copy);
-`writer.write_outputs` puts them on disk and the dev server serves them directly. No writes here.
+`writer.write_outputs` puts them on disk and the dev server serves them directly. Given an
+`OutputWriter` (`pyhexo generate`), each page is instead written by the process that rendered it
+and the result holds only a `Written` record per output: writing overlaps rendering on every core,
+and no page is ever held by the parent.
 """
 from __future__ import annotations
 
@@ -24,13 +27,14 @@ from engine.site_model import build_site, display_path, load_data, load_document
 
 if TYPE_CHECKING:
     from engine.core import Engine
+    from engine.writer import OutputWriter, Written
 
 _build_ids = itertools.count(1)
 
 
 @dataclass
 class BuildResult:
-    outputs: dict[str, bytes | Path]
+    outputs: dict[str, "bytes | Path | Written"]
     errors: list[EngineError]
     warnings: list[EngineError]
     build_id: int
@@ -40,6 +44,7 @@ class BuildResult:
     sources: dict[str, str] = field(default_factory=dict)   # output path → source it came from
     site: Site | None = None
     routes: list[Route] = field(default_factory=list)
+    copy_failures: dict[str, EngineError] = field(default_factory=dict)   # write-through only
 
     @property
     def ok(self) -> bool:
@@ -57,7 +62,7 @@ class _Timer:
         self._t = now
 
 
-def run_build(engine: "Engine") -> BuildResult:
+def run_build(engine: "Engine", writer: "OutputWriter | None" = None) -> BuildResult:
     timer = _Timer()
     log = ErrorList()
     log.errors.extend(engine.startup_errors)
@@ -131,9 +136,16 @@ def run_build(engine: "Engine") -> BuildResult:
     routes = _run_filter(engine, "after_generate", routes, log) or routes
     timer.lap("generate")
 
-    outputs: dict[str, bytes | Path] = {}
+    outputs: dict[str, bytes | Path | Written] = {}
     no_layout: list[str] = []
-    for route, body, err in _render_all(engine, routes, site):
+    copy_failures: dict[str, EngineError] = {}
+    if writer is not None:
+        writer.prepare([r.path for r in routes],
+                       {r.path: r.source for r in routes if r.source})
+    for route, body, err in _render_all(engine, routes, site, writer):
+        if isinstance(err, _CopyFailed):
+            copy_failures[route.path] = err.error
+            continue
         if err is not None:
             log.error(err)
             keep.add(route.path)
@@ -157,21 +169,37 @@ def run_build(engine: "Engine") -> BuildResult:
     sources = {r.path: r.source for r in routes if r.source and r.path in outputs}
     engine.warn = None
     return BuildResult(outputs, log.errors, log.warnings, next(_build_ids), timer.timings, keep,
-                       failed_sources, sources, site, routes)
+                       failed_sources, sources, site, routes, copy_failures)
 
 
-def _render_all(engine: "Engine", routes: list[Route], site: Site):
+@dataclass
+class _CopyFailed:
+    """A verbatim copy whose source vanished before it was written (write-through only): not a
+    build error, the writer keeps the previous copy and reports it."""
+    error: EngineError
+
+
+def _render_all(engine: "Engine", routes: list[Route], site: Site,
+                writer: "OutputWriter | None" = None):
     """(route, body or None, error or None) for every route, in order; theme-rendered routes go
-    through the worker pool when there are enough of them to pay for it."""
+    through the worker pool when there are enough of them to pay for it. With a `writer`, each
+    body is written where it was made and replaced by its `Written` record."""
     from engine.parallel import pool_is_worth_it, render_routes_in_pool
-    themed = [i for i, r in enumerate(routes) if r.layouts is not None]
+    if writer is not None and _nested_paths(routes):
+        # 'a' and 'a/b.html' both routes: which one ends up on disk follows the route order, so
+        # these writes stay serial, in the parent.
+        return [(route, *_write_one(writer, route, body, err))
+                for route, body, err in _render_all(engine, routes, site)]
+    themed = [i for i, r in enumerate(routes) if r.layouts is not None or writer is not None]
     results: list[tuple[Any, Any]] = [(None, None)] * len(routes)
     if pool_is_worth_it(len(themed), engine.concurrency) and engine.profile is None:
         engine.theme.warm_up()
         subset = [routes[i] for i in themed]
-        for k, body, err in render_routes_in_pool(engine, subset, site, engine.concurrency):
+        for k, body, err in render_routes_in_pool(engine, subset, site, engine.concurrency,
+                                                  writer):
             results[themed[k]] = (body, err)
-        pending = [i for i, r in enumerate(routes) if r.layouts is None]
+        pooled = set(themed)
+        pending = [i for i in range(len(routes)) if i not in pooled]
     else:
         pending = range(len(routes))
     profile = engine.profile
@@ -179,16 +207,40 @@ def _render_all(engine: "Engine", routes: list[Route], site: Site):
         engine.theme.warm_up()   # compile first, so template times are rendering only
     for i in pending:
         started = time.perf_counter()
-        try:
-            results[i] = (render_route(engine, routes[i], site), None)
-        except EngineError as err:
-            results[i] = (None, err)
+        results[i] = render_and_write(engine, routes[i], site, writer)
         if profile is not None and routes[i].layouts is not None:
             view = next((v for v in map(engine.theme.find_view, routes[i].layouts) if v), "?")
             views = profile.setdefault("views", {})
             views[view] = views.get(view, 0.0) + time.perf_counter() - started
             profile.setdefault("routes", {})[routes[i].path] = time.perf_counter() - started
     return [(route, body, err) for route, (body, err) in zip(routes, results)]
+
+
+def render_and_write(engine: "Engine", route: Route, site: Site,
+                     writer: "OutputWriter | None") -> tuple[Any, Any]:
+    """(body, or its `Written` record when a writer is given; error or None) for one route."""
+    try:
+        body = render_route(engine, route, site)
+    except EngineError as err:
+        return None, err
+    return _write_one(writer, route, body, None)
+
+
+def _write_one(writer: "OutputWriter | None", route: Route, body: Any, err: Any) -> tuple[Any, Any]:
+    if writer is None or body is None or err is not None:
+        return body, err
+    try:
+        return writer.put(route.path, body), None
+    except OSError as exc:
+        if not isinstance(body, Path):
+            raise
+        from engine.writer import copy_failure
+        return None, _CopyFailed(copy_failure(route.path, body, exc))
+
+
+def _nested_paths(routes: list[Route]) -> bool:
+    paths = {r.path for r in routes}
+    return any(str(parent) in paths for p in paths for parent in PurePosixPath(p).parents)
 
 
 def render_route(engine: "Engine", route: Route, site: Site) -> bytes | Path | None:

@@ -226,6 +226,7 @@ def _generate_once(opts: Options, *, force: bool, bail: bool, concurrency: int |
     try:
         engine = opts.engine()
         from engine.clean import check_public_dir
+        from engine.writer import OutputWriter
         check_public_dir(engine)        # before building: a refused output folder writes nothing
         if concurrency is not None:
             engine.concurrency = concurrency
@@ -235,8 +236,12 @@ def _generate_once(opts: Options, *, force: bool, bail: bool, concurrency: int |
             engine.use_cache = False
         if profile:
             engine.profile = {}
+        # Pages are written as they are rendered, except when --bail must see every error
+        # first or --check reads the pages from memory.
+        writer = None if bail or check_links else OutputWriter(engine.public_dir,
+                                                               engine.cache_dir)
         with _progress(opts, "Building"):
-            result = engine.build()
+            result = engine.build(writer=writer)
         for w in result.warnings:
             opts.report.warn(w)
         for e in result.errors:
@@ -246,10 +251,14 @@ def _generate_once(opts: Options, *, force: bool, bail: bool, concurrency: int |
             return 1
         from engine.clean import check_public_dir
         from engine.writer import write_outputs
-        check_public_dir(engine)
-        with _progress(opts, "Writing"):
-            stats = write_outputs(result.outputs, engine.public_dir, engine.cache_dir, result.keep,
-                                  result.sources, result.failed_sources)
+        if writer is not None:
+            stats = writer.finish(result.outputs, result.keep, result.sources,
+                                  result.failed_sources, result.copy_failures)
+        else:
+            check_public_dir(engine)
+            with _progress(opts, "Writing"):
+                stats = write_outputs(result.outputs, engine.public_dir, engine.cache_dir,
+                                      result.keep, result.sources, result.failed_sources)
         if check_links:
             from engine.check.cli_command import report_check
             report_check(opts, engine, result)

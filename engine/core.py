@@ -171,22 +171,25 @@ class Engine:
                 self.profile.setdefault("posts", {})[doc.source] = time.perf_counter() - started
         return failed
 
-    def build(self, changes=None):
+    def build(self, changes=None, writer=None):
         """A full build; with `changes` (the dev server's `watch.ChangeSet`, empty for its first
-        build) only what the changes can affect is rebuilt, when that is safe (engine.incremental)."""
+        build) only what the changes can affect is rebuilt, when that is safe (engine.incremental).
+        With `writer` (an `engine.writer.OutputWriter`), pages are written as they are rendered
+        and the result's outputs are their `Written` records; finish with `writer.finish`."""
         if changes is not None:
             from engine.incremental import build as incremental_build
             return incremental_build(self, changes)
         from engine.build import run_build
-        return run_build(self)
+        return run_build(self, writer)
 
     def generate(self):
         """Build and write to `public/`; returns (BuildResult, WriteStats)."""
-        from engine.writer import write_outputs
-        result = self.build()
+        from engine.writer import OutputWriter
         check_public_dir(self)
-        stats = write_outputs(result.outputs, self.public_dir, self.cache_dir, result.keep,
-                              result.sources, result.failed_sources)
+        writer = OutputWriter(self.public_dir, self.cache_dir)
+        result = self.build(writer=writer)
+        stats = writer.finish(result.outputs, result.keep, result.sources, result.failed_sources,
+                              result.copy_failures)
         return result, stats
 
 

@@ -40,14 +40,15 @@ def render_in_pool(engine: "Engine", docs: list["Document"], site: "Site",
                      engine=engine, docs=docs, site=site)
 
 
-def render_routes_in_pool(engine: "Engine", routes: list, site: "Site",
-                          workers: int) -> list[tuple[int, Any, Any]]:
+def render_routes_in_pool(engine: "Engine", routes: list, site: "Site", workers: int,
+                          writer=None) -> list[tuple[int, Any, Any]]:
     """[(index, bytes or None (no layout), error or None)] for theme-rendered routes.
 
     Forked after the posts are rendered, so workers see every document's content; each returns
-    the page bytes, which are cheap to send back compared with rendering them."""
+    the page bytes, which are cheap to send back compared with rendering them, or, given an
+    `OutputWriter`, writes the page itself and returns its small `Written` record."""
     return _run_pool(_render_route_batch, len(routes), workers, max_chunk=64,
-                     engine=engine, routes=routes, site=site)
+                     engine=engine, routes=routes, site=site, writer=writer)
 
 
 def _run_pool(batch_fn, count: int, workers: int, max_chunk: int, **state: Any) -> list:
@@ -91,16 +92,15 @@ def _render_batch(indices: list[int]) -> list[tuple[int, tuple | None, Any]]:
 
 
 def _render_route_batch(indices: list[int]) -> list[tuple[int, Any, Any]]:
-    from engine.build import render_route
+    from engine.build import render_and_write
     engine = _worker_state["engine"]
     routes = _worker_state["routes"]
     site = _worker_state["site"]
+    writer = _worker_state["writer"]
     results = []
     for i in indices:
         try:
-            results.append((i, render_route(engine, routes[i], site), None))
-        except EngineError as err:
-            results.append((i, None, err))
+            results.append((i, *render_and_write(engine, routes[i], site, writer)))
         except Exception as exc:
             results.append((i, None, EngineError(f"{type(exc).__name__}: {exc} "
                                                  f"(rendering {routes[i].path})")))

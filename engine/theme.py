@@ -9,10 +9,13 @@ nothing about how routes were generated.
 from __future__ import annotations
 
 import sys
+import weakref
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import jinja2
+from jinja2.runtime import missing
+from jinja2.utils import internalcode
 from markupsafe import Markup
 
 from engine.errors import TemplateError
@@ -34,16 +37,20 @@ class Theme:
         self.engine = engine
         self.dir: Path | None = engine.config.theme_dir
         self.layout_dir = self.dir / "layout" if self.dir else None
-        loader = jinja2.FileSystemLoader(str(self.layout_dir)) if self.layout_dir and \
-            self.layout_dir.is_dir() else jinja2.DictLoader({})
+        self._loader = _BuildLoader(str(self.layout_dir)) if self.layout_dir and \
+            self.layout_dir.is_dir() else None
         self.env = jinja2.Environment(
-            loader=loader,
+            loader=self._loader or jinja2.DictLoader({}),
             autoescape=True,
             undefined=jinja2.ChainableUndefined,
             auto_reload=True,
             extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"],
         )
+        self.env.context_class = _ThemeContext
         self._views: dict[str, str | None] = {}
+        # Templates already loaded during the current build (see _begin_build).
+        self._templates: dict[str, jinja2.Template] = {}
+        self._build_site: Callable[[], Any] | None = None
         self._bind_helpers()
 
     # ---- views ---------------------------------------------------------------------------
@@ -80,18 +87,41 @@ class Theme:
         """Forget the view lookup cache (after theme files changed)."""
         self._views.clear()
         self.env.cache = jinja2.utils.LRUCache(400) if self.env.cache is not None else None
+        self._new_build()
+
+    def _begin_build(self, site: "Site") -> None:
+        """Called for every route: a new Site object means a new build. Within one build each
+        template file is checked for edits once, not on every load (a page loads about ten
+        templates, and `auto_reload` would stat each of them every time)."""
+        if self._build_site is None or self._build_site() is not site:
+            self._new_build()
+            self._build_site = weakref.ref(site)
+
+    def _new_build(self) -> None:
+        self._templates.clear()
+        self._build_site = None
+        if self._loader is not None:
+            self._loader.generation += 1
+
+    def _template(self, view: str) -> jinja2.Template:
+        tmpl = self._templates.get(view)
+        if tmpl is None:
+            tmpl = self._templates[view] = self.env.get_template(view)
+        return tmpl
 
     # ---- helpers -------------------------------------------------------------------------
     def _bind_helpers(self) -> None:
         g = self.env.globals
         for name, fn in self.engine.extend.helpers.items():
-            g[name] = _bound_helper(fn)
-        g["partial"] = self._partial
+            g[name] = _Helper(fn)
+        g["partial"] = _Partial(self)
         self.env.filters.setdefault("json", _json_filter)
 
-    @jinja2.pass_context
-    def _partial(self, jctx: jinja2.runtime.Context, name: str, locals: dict | None = None,
-                 options: dict | None = None, only: bool = False) -> Markup:
+    def _partial(self, jctx: jinja2.runtime.Context, extra: tuple, name: str,
+                 locals: dict | None = None, options: dict | None = None,
+                 only: bool = False) -> Markup:
+        """`partial(name, locals)`: render another view with the caller's variables (those of
+        its loops too, passed in `extra`) plus `locals`."""
         view = self.find_view(name)
         if view is None:
             raise TemplateError(f"partial not found: {name}",
@@ -100,15 +130,26 @@ class Theme:
         if depth > MAX_PARTIAL_DEPTH:
             raise TemplateError(f"partial '{name}' nests more than {MAX_PARTIAL_DEPTH} levels "
                                 "(a partial that includes itself?)", path=self._shown_view(view))
-        # get_all() already holds the globals, so the new context can share this dict instead of
-        # copying globals and locals again (partials run many times per page: post cards, metas).
-        values: dict[str, Any] = dict(self.env.globals) if only else jctx.get_all().copy()
+        if only:
+            values: dict[str, Any] = dict(self.env.globals)
+        else:
+            # The caller's variables: those it was given (globals included) under those it set.
+            values = dict(jctx.parent)
+            values.update(jctx.vars)
+            for scope in extra:   # loop and block variables, as Jinja's derived() adds them
+                if scope:
+                    values.update((k, v) for k, v in scope.items() if v is not missing)
         values[CTX_KEY] = jctx.get(CTX_KEY)
         values.update(locals or {})
         values["__pyhexo_depth"] = depth
-        tmpl = self.env.get_template(view)
+        tmpl = self._template(view)
+        # The new context shares `values` (a fresh dict) and skips `globals`: Jinja only uses
+        # them to decide whether an `{% import %}` may reuse the cached module, and every view
+        # has the same (the environment's), so the answer is the same; computing it for each
+        # partial (a set of all the helpers' names) was most of the cost of a small partial.
+        ctx = _ThemeContext(self.env, values, tmpl.name, tmpl.blocks)
         try:
-            return Markup("".join(tmpl.root_render_func(tmpl.new_context(values, shared=True))))
+            return Markup("".join(tmpl.root_render_func(ctx)))
         except Exception:
             self.env.handle_exception()   # re-raises with the traceback mapped to template lines
             raise
@@ -133,6 +174,7 @@ class Theme:
     def render(self, route: Route, site: "Site") -> str | None:
         """HTML for a route, or None when no view of its chain exists (Hexo: 'No layout')."""
         assert route.layouts is not None
+        self._begin_build(site)
         view = next((v for v in map(self.find_view, route.layouts) if v), None)
         if view is None:
             return None
@@ -148,7 +190,16 @@ class Theme:
 
     def _render_view(self, view: str, values: dict[str, Any], route: Route) -> str:
         try:
-            return self.env.get_template(view).render(values)
+            tmpl = self._template(view)
+            # Template.render(values), without copying the globals through a ChainMap twice.
+            parent = dict(self.env.globals)
+            parent.update(values)
+            try:
+                return "".join(tmpl.root_render_func(
+                    _ThemeContext(self.env, parent, tmpl.name, tmpl.blocks)))
+            except Exception:
+                self.env.handle_exception()   # maps the traceback to template lines
+                raise
         except TemplateError as err:
             if err.line is None:   # raised by partial(): point at the template line calling it
                 path, line = _template_frame(sys.exc_info()[2], self.layout_dir)
@@ -181,20 +232,86 @@ class Theme:
             return str(path)
 
 
-def _bound_helper(fn):
-    """Expose a helper `fn(ctx, *args, **kwargs)` to templates, passing the page's context."""
+class _Helper:
+    """A helper `fn(ctx, *args, **kwargs)` as a template function: it gets the page's
+    RenderContext, and a string it returns is HTML (Hexo themes print helpers unescaped)."""
 
-    @jinja2.pass_context
-    def call(jctx: jinja2.runtime.Context, *args: Any, **kwargs: Any) -> Any:
-        ctx = jctx.get(CTX_KEY)
-        result = fn(ctx, *args, **kwargs)
-        # Helpers return HTML (Hexo themes print them unescaped), so mark strings safe.
-        if isinstance(result, str) and not isinstance(result, Markup):
+    __slots__ = ("fn", "__name__")
+
+    def __init__(self, fn: Callable[..., Any]):
+        self.fn = fn
+        self.__name__ = getattr(fn, "__name__", "helper")
+
+    def invoke(self, ctx: Any, args: tuple, kwargs: dict) -> Any:
+        result = self.fn(ctx, *args, **kwargs)
+        if type(result) is str or (isinstance(result, str) and not isinstance(result, Markup)):
             return Markup(result)
         return result
 
-    call.__name__ = getattr(fn, "__name__", "helper")
-    return call
+    @jinja2.pass_context
+    def __call__(self, jctx: jinja2.runtime.Context, *args: Any, **kwargs: Any) -> Any:
+        # Jinja's own calling path (a context class other than _ThemeContext).
+        return self.invoke(jctx.get(CTX_KEY), args, kwargs)
+
+
+class _Partial:
+    """`partial()` as a template function (see Theme._partial)."""
+
+    __slots__ = ("theme", "__name__")
+
+    def __init__(self, theme: Theme):
+        self.theme = theme
+        self.__name__ = "partial"
+
+    @jinja2.pass_context
+    def __call__(self, jctx: jinja2.runtime.Context, *args: Any, **kwargs: Any) -> Markup:
+        return self.theme._partial(jctx, (), *args, **kwargs)
+
+
+class _ThemeContext(jinja2.runtime.Context):
+    """Jinja's template context, with a direct path for pyhexo's helpers and `partial()`.
+
+    For a `pass_context` function called inside a loop, Jinja builds a *derived* context for each
+    call: a copy of every variable (all the helpers included) plus the loop's. Helpers need only
+    the page's RenderContext, and partial() only the variables, so they are called directly; a
+    theme makes tens of thousands of such calls per build.
+    """
+
+    @internalcode
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's names
+        kind = type(__obj)
+        if kind is _Helper:
+            kwargs.pop("_loop_vars", None)
+            kwargs.pop("_block_vars", None)
+            ctx = __self.resolve_or_missing(CTX_KEY)
+            return __obj.invoke(None if ctx is missing else ctx, args, kwargs)
+        if kind is _Partial:
+            extra = (kwargs.pop("_loop_vars", None), kwargs.pop("_block_vars", None))
+            return __obj.theme._partial(__self, extra, *args, **kwargs)
+        return super().call(__obj, *args, **kwargs)
+
+
+class _BuildLoader(jinja2.FileSystemLoader):
+    """A FileSystemLoader whose templates are checked for edits once per build (`generation`),
+    instead of on every load: a template edited during a build is picked up by the next one."""
+
+    def __init__(self, searchpath: str):
+        super().__init__(searchpath)
+        self.generation = 0
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        source, filename, uptodate = super().get_source(environment, template)
+        checked = [self.generation]
+
+        def checked_uptodate() -> bool:
+            if checked[0] == self.generation:
+                return True
+            if uptodate():
+                checked[0] = self.generation
+                return True
+            return False
+
+        return source, filename, checked_uptodate
 
 
 def _json_filter(value: Any) -> Markup:

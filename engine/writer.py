@@ -52,92 +52,125 @@ def digest_of(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+@dataclass(frozen=True)
+class Written:
+    """What became of one output: its manifest signature and size, and whether bytes hit the
+    disk (False: the file already held them). Small enough to send back from a worker process."""
+    sig: str
+    size: int
+    wrote: bool
+
+
+class OutputWriter:
+    """One build's writes into `public_dir`, in three steps so that pages can be written by the
+    worker processes that render them (a forked worker inherits this object):
+
+    1. `prepare(paths)` in the parent, once the routes are known and before any write;
+    2. `put(rel, body)` for every output, in any process, in any order (different paths);
+    3. `finish(entries, ...)` in the parent: remove stale files, save the manifest.
+    """
+
+    def __init__(self, public_dir: Path, cache_dir: Path) -> None:
+        self.public_dir = public_dir
+        self.manifest_path = cache_dir / MANIFEST_NAME
+        self.cache_dir = cache_dir
+        self.old: dict[str, list] = {}
+        self.complete = False
+        self._ready: set[Path] = set()      # folders this process has made sure of
+
+    def prepare(self, paths, sources: dict[str, str] | None = None) -> None:
+        sources = sources or {}
+        self.public_dir.mkdir(parents=True, exist_ok=True)
+        self.old, self.complete = _read_manifest_state(self.manifest_path)
+        if not self.complete:
+            sweep_temp_files(self.public_dir, self.cache_dir)
+        # Saved before touching public/: a kill from here on leaves an incomplete manifest that
+        # still names every file this run may create, so the next run can repair and clean them.
+        pending = dict(self.old)
+        pending.update((rel, [None, 0, sources.get(rel)]) for rel in paths if rel not in self.old)
+        _write_manifest(self.manifest_path, pending, complete=False)
+
+    def put(self, rel: str, body: bytes | Path) -> Written:
+        """Write one output unless the disk already holds exactly these bytes (by the previous
+        build's manifest and the file's size). Raises OSError when a copy's source is gone."""
+        target = safe_output_path(self.public_dir, rel)
+        if isinstance(body, Path):
+            st = body.stat()
+            sig, size = f"file:{st.st_size}:{st.st_mtime_ns}", st.st_size
+        else:
+            sig, size = digest_of(body), len(body)
+        prev = self.old.get(rel)
+        # After an interrupted run the disk may hold bytes the manifest does not describe.
+        if self.complete and prev and prev[0] == sig and _size_is(target, size):
+            return Written(sig, size, False)
+        _atomic_write(target, body, self.public_dir, self._ready)
+        return Written(sig, size, True)
+
+    def finish(self, entries: dict[str, Written], keep: set[str] = frozenset(),
+               sources: dict[str, str] | None = None, failed_sources: set[str] = frozenset(),
+               failures: dict[str, EngineError] | None = None) -> WriteStats:
+        """Remove what the previous build wrote and this one did not (except `keep` paths and the
+        outputs of `failed_sources`: the manifest remembers which source made each file, so a
+        typo in a post never deletes its last good page), then save the manifest. `failures` are
+        copies that could not be made (a source file vanished): their previous copy is kept, and
+        the first is raised once everything else is done."""
+        sources = sources or {}
+        old = self.old
+        stats = WriteStats()
+        new: dict[str, list] = {}
+        for rel, entry in entries.items():
+            new[rel] = [entry.sig, entry.size, sources.get(rel)]
+            if entry.wrote:
+                stats.written.append(rel)
+            else:
+                stats.unchanged += 1
+        failures = failures or {}
+        for rel in failures:
+            if rel in old:
+                new[rel] = old[rel]
+        for rel in old:
+            if rel in new:
+                continue
+            if rel in keep or (len(old[rel]) > 2 and old[rel][2] in failed_sources):
+                new[rel] = old[rel]
+                continue
+            try:
+                target = safe_output_path(self.public_dir, rel)
+            except RouteError:
+                continue
+            if target.is_file() and not target.is_symlink():
+                target.unlink()
+                stats.removed.append(rel)
+                _prune_empty_dirs(target.parent, self.public_dir)
+        _write_manifest(self.manifest_path, new)
+        if failures:
+            first = next(iter(failures.values()))
+            if len(failures) > 1:
+                first.message += f" (and {len(failures) - 1} more file(s) could not be copied)"
+            raise first
+        return stats
+
+
+def copy_failure(rel: str, body: Path, exc: OSError) -> SourceError:
+    return SourceError(f"cannot copy to public/{rel}: {exc.strerror or exc}", path=str(body))
+
+
 def write_outputs(outputs: dict[str, bytes | Path], public_dir: Path, cache_dir: Path,
                   keep: set[str] = frozenset(), sources: dict[str, str] | None = None,
                   failed_sources: set[str] = frozenset()) -> WriteStats:
-    """Write `outputs` (route → bytes, or a Path to copy).
-
-    Stale files are removed except `keep` paths and the outputs of `failed_sources` (the manifest
-    remembers which source made each file), so a typo in a post never deletes its last good page.
-    """
-    sources = sources or {}
-    stats = WriteStats()
-    public_dir.mkdir(parents=True, exist_ok=True)
-    manifest_path = cache_dir / MANIFEST_NAME
-    old, complete = _read_manifest_state(manifest_path)
-    if not complete:
-        sweep_temp_files(public_dir, cache_dir)
-    new: dict[str, list] = {}
-    todo: list[tuple[str, Path, bytes | Path]] = []
-    failures: list[EngineError] = []
+    """Write `outputs` (route → bytes, or a Path to copy) in this process (see OutputWriter)."""
+    writer = OutputWriter(public_dir, cache_dir)
+    writer.prepare(outputs, sources)
+    entries: dict[str, Written] = {}
+    failures: dict[str, EngineError] = {}
     for rel, body in outputs.items():
-        target = safe_output_path(public_dir, rel)
-        if isinstance(body, Path):
-            try:
-                st = body.stat()
-            except OSError as exc:
-                _copy_failed(failures, body, exc, rel, old, new)
-                continue
-            sig = f"file:{st.st_size}:{st.st_mtime_ns}"
-            size = st.st_size
-        else:
-            sig = digest_of(body)
-            size = len(body)
-        prev = old.get(rel)
-        # After an interrupted run the disk may hold bytes the manifest does not describe.
-        if complete and prev and prev[0] == sig and _size_is(target, size):
-            stats.unchanged += 1
-        else:
-            todo.append((rel, target, body))
-        new[rel] = [sig, size, sources.get(rel)]
-    if todo or any(rel not in new for rel in old):
-        # Saved before touching public/: a kill from here on leaves an incomplete manifest that
-        # still names every file this run may create, so the next run can repair and clean them.
-        pending = dict(old)
-        pending.update((rel, [None, 0, sources.get(rel)]) for rel, _, _ in todo
-                       if rel not in old)
-        _write_manifest(manifest_path, pending, complete=False)
-    ready: set[Path] = set()
-    for rel, target, body in todo:
         try:
-            _atomic_write(target, body, public_dir, ready)
+            entries[rel] = writer.put(rel, body)
         except OSError as exc:
             if not isinstance(body, Path):
                 raise
-            _copy_failed(failures, body, exc, rel, old, new)
-            continue
-        stats.written.append(rel)
-    for rel in old:
-        if rel in new:
-            continue
-        if rel in keep or (len(old[rel]) > 2 and old[rel][2] in failed_sources):
-            new[rel] = old[rel]
-            continue
-        try:
-            target = safe_output_path(public_dir, rel)
-        except RouteError:
-            continue
-        if target.is_file() and not target.is_symlink():
-            target.unlink()
-            stats.removed.append(rel)
-            _prune_empty_dirs(target.parent, public_dir)
-    _write_manifest(manifest_path, new)
-    if failures:
-        first = failures[0]
-        if len(failures) > 1:
-            first.message += f" (and {len(failures) - 1} more file(s) could not be copied)"
-        raise first
-    return stats
-
-
-def _copy_failed(failures: list[EngineError], body: Path, exc: OSError, rel: str,
-                 old: dict[str, list], new: dict[str, list]) -> None:
-    """A source file vanished or became unreadable between the build and the write: keep the
-    previous copy (and its manifest entry) and report it once everything else is written."""
-    failures.append(SourceError(f"cannot copy to public/{rel}: {exc.strerror or exc}",
-                                path=str(body)))
-    if rel in old:
-        new[rel] = old[rel]
+            failures[rel] = copy_failure(rel, body, exc)
+    return writer.finish(entries, keep, sources, failed_sources, failures)
 
 
 def sweep_temp_files(public_dir: Path, cache_dir: Path | None = None) -> int:
@@ -168,15 +201,52 @@ def _atomic_write(target: Path, body: bytes | Path, public_dir: Path | None = No
                   ready: set[Path] | None = None) -> None:
     parent = target.parent
     if ready is None or parent not in ready:
-        _ensure_real_dir(parent, public_dir or parent)
-        if ready is not None:
-            ready.add(parent)
-    if target.is_dir() and not target.is_symlink():
-        shutil.rmtree(target)
+        _ensure_real_dir(parent, public_dir or parent, ready)
     if isinstance(body, Path):
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
         _via_temp(target, lambda fh: _copy_into(body, fh), TMP_PREFIX, ".tmp", mode=0o644)
+        return
+    try:
+        _write_new(target, body)
+    except IsADirectoryError:
+        shutil.rmtree(target)       # a folder of an older build stands where this page goes
+        _write_new(target, body)
+
+
+def _write_new(target: Path, body: bytes) -> None:
+    """`_via_temp` for a page, with the fewest system calls: most builds write thousands."""
+    for _ in range(3):
+        tmp = f"{target.parent}/{TMP_PREFIX}{_tmp_token()}.tmp"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0),
+                         0o644)
+            break
+        except FileExistsError:
+            continue
     else:
         _via_temp(target, lambda fh: fh.write(body), TMP_PREFIX, ".tmp", mode=0o644)
+        return
+    try:
+        try:
+            view = memoryview(body)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fchmod(fd, 0o644)    # what mkstemp+chmod gave: independent of the umask
+        finally:
+            os.close(fd)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _tmp_token() -> str:
+    """8 characters of [a-z0-9_] (the pattern `sweep_temp_files` recognises)."""
+    return os.urandom(5).hex()[:8]
 
 
 def _copy_into(source: Path, fh) -> None:
@@ -202,31 +272,42 @@ def _via_temp(path: Path, fill, prefix: str, suffix: str = "", mode: int | None 
         raise
 
 
-def _ensure_real_dir(directory: Path, public_dir: Path) -> None:
+def _ensure_real_dir(directory: Path, public_dir: Path, ready: set[Path] | None = None) -> None:
     """Make `directory` (inside `public_dir`) a real directory. A file or a symlink standing where
     a directory must go came from an older build or from someone else: it is replaced, so a
     symlink inside public/ can never send our writes outside it. Nothing outside public/ is
-    touched."""
+    touched. Folders checked are added to `ready`; worker processes may race to create the same
+    folder, which is fine."""
     try:
         rel_parts = directory.relative_to(public_dir).parts
     except ValueError:
         rel_parts = ()
-    public_dir.mkdir(parents=True, exist_ok=True)
+    if ready is None or public_dir not in ready:
+        public_dir.mkdir(parents=True, exist_ok=True)
+        if ready is not None:
+            ready.add(public_dir)
     current = public_dir
     for part in rel_parts:
         current = current / part
+        if ready is not None and current in ready:
+            continue
         try:
             st = os.lstat(current)
         except FileNotFoundError:
-            os.mkdir(current)
-            continue
-        if stat.S_ISDIR(st.st_mode):
-            continue
-        if stat.S_ISLNK(st.st_mode) or stat.S_ISREG(st.st_mode):
-            os.unlink(current)
-            os.mkdir(current)
+            try:
+                os.mkdir(current)
+            except FileExistsError:
+                st = os.lstat(current)      # another worker made it a moment ago
+                if not stat.S_ISDIR(st.st_mode):
+                    raise
         else:
-            raise OSError(f"cannot create the folder {current}: something else is there")
+            if stat.S_ISLNK(st.st_mode) or stat.S_ISREG(st.st_mode):
+                os.unlink(current)
+                os.mkdir(current)
+            elif not stat.S_ISDIR(st.st_mode):
+                raise OSError(f"cannot create the folder {current}: something else is there")
+        if ready is not None:
+            ready.add(current)
 
 
 def _prune_empty_dirs(directory: Path, stop: Path) -> None:

@@ -26,11 +26,14 @@ __all__ = ["MarkdownRenderer", "MarkedOptions", "MathWarning", "marked_escape"]
 class MarkdownRenderer:
     """One configured mistune instance, reused for every document."""
 
-    def __init__(self, config_raw: dict[str, Any] | None = None, highlight: Highlighter | None = None) -> None:
+    def __init__(self, config_raw: dict[str, Any] | None = None, highlight: Highlighter | None = None,
+                 *, fast: bool = True) -> None:
+        """`fast=False` turns the fast paths off (every paragraph through mistune's full parser);
+        the output is the same, tests use it to prove that."""
         self.options = MarkedOptions.from_config(config_raw)
         self._renderer = HexoHTMLRenderer(self.options, highlight)
         self._md = build_markdown(self._renderer, breaks=self.options.breaks,
-                                  autolink=self.options.autolink, math=self.options.math)
+                                  autolink=self.options.autolink, math=self.options.math, fast=fast)
         self._renderer.inline_parser = self._md.inline
         self.last_warnings: list[MathWarning] = []
 
