@@ -33,6 +33,8 @@ from pygments.token import (Comment, Error, Generic, Keyword, Literal, Name, Num
                             Punctuation, String, Token, _TokenType)
 from pygments.util import ClassNotFound
 
+from engine.highlight_lexer import lex
+
 __all__ = ["HighlightOptions", "highlight", "escape_braces", "strip_indent", "parse_mark",
            "is_known_language"]
 
@@ -377,9 +379,8 @@ def _token_class(scheme: str, lang: str, ttype: _TokenType) -> str | None:
 
 def _tokens(lexer: Lexer | None, code: str) -> Iterator[tuple[_TokenType, str]]:
     if lexer is None:
-        yield Token.Text, code
-        return
-    yield from lexer.get_tokens(code)
+        return iter(((Token.Text, code),))
+    return lex(lexer, code)         # lexer.get_tokens(code), with one regex match per token
 
 
 _JS_FAMILY = frozenset({"js", "javascript", "jsx", "ts", "typescript", "tsx", "mts", "cts"})
@@ -535,14 +536,20 @@ def _hljs_lines(code: str, lang: str, lexer: Lexer | None, prefix: str) -> list[
     """Highlighted HTML per source line; a token spanning lines is closed and reopened per line,
     so every `<span class="line">` is self-contained (Hexo's gutter relies on it).
 
-    Each run is (outer classes, class, text): outer classes are scopes that contain other tokens
-    (a template literal around its `${…}`); consecutive runs share their common outer spans."""
-    lines: list[list[tuple[tuple[str, ...], str | None, str]]] = [[]]
+    Only JavaScript's family has outer scopes (`_refine_js`); other languages take the one-pass
+    `_flat_lines`, which gives what `_scoped_lines` gives for tokens without scopes."""
     raw: Iterable[tuple[_TokenType, str]] = _tokens(lexer, code)
-    if lang in _JS_FAMILY:
-        tokens: Iterable[tuple[_TokenType, str, tuple[str, ...]]] = _refine_js(list(raw))
-    else:
-        tokens = ((t, v, ()) for t, v in raw)
+    if lang not in _JS_FAMILY:
+        return _flat_lines(raw, lang, prefix)
+    return _scoped_lines(_refine_js(list(raw)), lang, prefix)
+
+
+def _scoped_lines(tokens: Iterable[tuple[_TokenType, str, tuple[str, ...]]], lang: str,
+                  prefix: str) -> list[str]:
+    """Each run is (outer classes, class, text): outer classes are scopes that contain other
+    tokens (a template literal around its `${…}`); consecutive runs share their common outer
+    spans."""
+    lines: list[list[tuple[tuple[str, ...], str | None, str]]] = [[]]
     for ttype, value, outer in tokens:
         if not value:
             if outer:                    # an empty scope highlight.js still prints: `(<params/>)`
@@ -581,6 +588,57 @@ def _hljs_lines(code: str, lang: str, lexer: Lexer | None, prefix: str) -> list[
         buf.append("</span>" * len(open_))
         out.append("".join(buf))
     return out
+
+
+def _flat_lines(tokens: Iterable[tuple[_TokenType, str]], lang: str, prefix: str) -> list[str]:
+    """`_hljs_lines` for tokens without outer scopes (every language but JavaScript's family),
+    in one pass: runs of one class are merged per line, each wrapped in one span unless it is
+    only whitespace, and a span never crosses a line end."""
+    out: list[str] = []
+    buf: list[str] = []                 # HTML of the current line
+    run: list[str] = []                 # text of the current run (one class)
+    run_cls: str | None = None
+    span_open = False
+    for ttype, value in tokens:
+        if not value:
+            continue
+        cls = _token_class("hljs", lang, ttype)
+        for i, part in enumerate(value.split("\n")):
+            if i:                       # a line ends: flush the run, close its span
+                if run:
+                    span_open = _emit_run(buf, run, run_cls, span_open, prefix)
+                if span_open:
+                    buf.append("</span>")
+                    span_open = False
+                out.append("".join(buf))
+                buf = []
+            if part:
+                if run and run_cls == cls:
+                    run.append(part)
+                else:
+                    if run:
+                        span_open = _emit_run(buf, run, run_cls, span_open, prefix)
+                    run_cls = cls
+                    run = [part]
+    if run:
+        span_open = _emit_run(buf, run, run_cls, span_open, prefix)
+    if span_open:
+        buf.append("</span>")
+    out.append("".join(buf))
+    return out
+
+
+def _emit_run(buf: list[str], run: list[str], cls: str | None, span_open: bool, prefix: str) -> bool:
+    """Append one run (closing the previous span); returns whether a span is now open."""
+    text = "".join(run)
+    run.clear()
+    want = cls is not None and bool(text.strip())
+    if span_open:
+        buf.append("</span>")
+    if want:
+        buf.append(f'<span class="{prefix}{cls}">')
+    buf.append(escape_html(text))
+    return want
 
 
 # --------------------------------------------------------------------------------------------

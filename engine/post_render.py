@@ -109,6 +109,8 @@ def _fence_html(code: str, info: str, options: HighlightOptions) -> str:
 
 def backtick_code_block(doc: Any, engine: Any = None, **_: Any) -> None:
     """Built-in `before_post_render` filter: highlight fenced code in `doc.body`."""
+    if "```" not in doc.body and "~~~" not in doc.body:
+        return                          # nothing to highlight (as highlight_fences would find)
     options = _options_for(engine) if engine is not None else HighlightOptions()
     doc.body = highlight_fences(doc.body, options)
 
@@ -174,7 +176,7 @@ class _Protected:
 
 def _escape_inline_code(html: str) -> str:
     """`{`/`}` in `<code>` become entities, as Hexo shows them (SPEC §9)."""
-    if "<code" not in html:
+    if "<code" not in html or ("{" not in html and "}" not in html):
         return html
     return _INLINE_CODE.sub(lambda m: escape_braces(m.group(0)), html)
 
@@ -225,6 +227,12 @@ def _markdown(engine: Any, text: str, warnings: list | None = None) -> str:
     return html
 
 
+def _may_have_tags(text: str) -> bool:
+    """Could the tag scanner find a node? Every node starts with '{{', '{%' or '{#'; without
+    one the tag pass would return the text unchanged (and could not fail)."""
+    return "{{" in text or "{%" in text or "{#" in text
+
+
 def _render_body(engine: Any, body: str, *, doc: Any, site: Any, markdown: bool, tags: bool,
                  body_line: int = 1, source_text: str | None = None,
                  trim_end: bool = False) -> str:
@@ -232,14 +240,15 @@ def _render_body(engine: Any, body: str, *, doc: Any, site: Any, markdown: bool,
     text = prot.text
     config = getattr(getattr(engine, "config", None), "raw", None) or {}
     tag_pass = None
-    if tags:
+    if tags and _may_have_tags(text):
         ctx = TagContext(engine=engine, doc=doc, site=site, config=config,
                          path=_display_path(engine, doc))
         tag_pass = TagPass(ctx, lambda off: body_line + prot.line_of(off), source_text)
         text = tag_pass.extract(text)
     if markdown:
         found: list = []
-        ends_with_block = trim_end and _ENDS_WITH_PLACEHOLDER.search(text) is not None
+        ends_with_block = (trim_end and text.endswith("-->")
+                           and _ENDS_WITH_PLACEHOLDER.search(text) is not None)
         text = _markdown(engine, text, found)
         if ends_with_block and text.endswith("-->\n"):
             # A tag or code block that ends the file (no final newline) is an HTML block whose

@@ -106,6 +106,7 @@ _ESCAPE_MAP = {"<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "`": "&#96
 # An '&' is left alone when it already starts something entity-like: '&name', '&#12', '&#x1f'
 # (hexo-util only looks at the first character after '&', '&#' or '&#x'; no ';' needed).
 _ESCAPE_RE = re.compile(r"&(?!#[xX]?[0-9A-Za-z]|[0-9A-Za-z])|[<>\"'`/=]")
+_ESCAPE_NEEDED = re.compile(r"[&<>\"'`/=]")
 
 
 def _escape_one(m: re.Match[str]) -> str:
@@ -117,6 +118,8 @@ def escape_html(s: str) -> str:
     """hexo-util escapeHTML: & < > " ' ` / = become entities; existing entities are kept."""
     if not isinstance(s, str):
         raise TypeError("escape_html() needs a string")
+    if _ESCAPE_NEEDED.search(s) is None:
+        return s                        # a plain character class scans much faster
     return _ESCAPE_RE.sub(_escape_one, s)
 
 
@@ -358,6 +361,34 @@ def _parse_special(url: str) -> _URL | None:
     return _URL(url)
 
 
+# URLs that encode_url returns unchanged (or with only the root path '/' added): no '%', no
+# character any of its encoders would touch, no dot segments to resolve. The character classes
+# are the intersection of what `quote(safe=_ENCODE_URI_SAFE)` keeps and what the WHATWG encode
+# set of that URL part leaves alone (a query also encodes "'").
+_URI_CHARS = r"A-Za-z0-9_.\-~;,/:@&=+$!*'()"
+_QUERY_CHARS = r"A-Za-z0-9_.\-~;,/:@&=+$!*()?"
+_PLAIN_ABSOLUTE = re.compile(
+    r"(https?|ftp|wss?)://([a-z0-9.-]+)"        # lower-case host, no port or userinfo
+    rf"(/[{_URI_CHARS}]*)?"                        # path
+    rf"(?:\?([{_QUERY_CHARS}]*))?"                 # query
+    rf"(#[{_URI_CHARS}?#%]*)?\Z")                  # fragment
+_PLAIN_RELATIVE = re.compile(rf"[{_URI_CHARS}?#]*\Z")
+
+
+def _encode_url_fast(url: str) -> str | None:
+    """encode_url for the plain URLs most links are, or None when the full rules are needed."""
+    m = _PLAIN_ABSOLUTE.match(url)
+    if m is not None:
+        path = m.group(3) or "/"
+        if "/." in path:
+            return None                         # maybe a dot segment: resolve it the long way
+        query = m.group(4)
+        return f"{m.group(1)}://{m.group(2)}{path}{'?' + query if query else ''}{m.group(5) or ''}"
+    if _PLAIN_RELATIVE.match(url) and not _PROTOCOL_RE.match(url):
+        return url
+    return None
+
+
 @lru_cache(maxsize=8192)
 def encode_url(url: str) -> str:
     """hexo-util encodeURL (cached: pure, and the same links recur across a site).
@@ -369,6 +400,11 @@ def encode_url(url: str) -> str:
     """
     if not isinstance(url, str):
         raise TypeError("encode_url() needs a string")
+    fast = _encode_url_fast(url)
+    return fast if fast is not None else _encode_url_full(url)
+
+
+def _encode_url_full(url: str) -> str:
     if _PROTOCOL_RE.match(url):
         parsed = _parse_special(url)
         if parsed is None:

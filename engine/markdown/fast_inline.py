@@ -11,8 +11,9 @@ emphasis pass both treat a run of text tokens as one).
 As soon as the text holds anything else it returns None and the caller runs mistune: raw HTML
 and `<autolinks>` (`<`), a `]` that does not close a link, `[`/`![` that do not open an inline
 link, nested brackets, code spans, line breaks or bare URLs inside a link label, `~~` and `$`
-(when those rules are on).  Emphasis is not parsed here at all: `*`/`_` stay in the text tokens
-and mistune's own delimiter pass (`finalize_tokens`) resolves them, as it does after its scan.
+(when those rules are on).  Emphasis is resolved after the scan, as mistune does it: `*`/`_`
+stay in the text tokens; simple pairs are matched by `fast_emphasis.pair_emphasis`, anything
+else by mistune's own delimiter pass (`finalize_tokens`).
 
 `tests/unit/test_markdown_fast_inline.py` compares both paths on random Markdown.
 """
@@ -26,6 +27,7 @@ from mistune.helpers import PUNCTUATION, parse_link, unescape_char
 from mistune.util import escape_url
 
 from .autolink import GFM_URL_PATTERN, GFM_URL_START, autolink_token, backpedal_url
+from .fast_emphasis import AVAILABLE as EMPHASIS_FAST_PATH, pair_emphasis
 
 Token = dict[str, Any]
 
@@ -41,6 +43,12 @@ _LABEL_STOP = re.compile(r"[\[\]\\]")
 # A destination without whitespace, control characters, parentheses or backslashes, not starting
 # with '<': mistune's href scanner takes all of it, finds no title, and the ')' closes the link.
 _SIMPLE_DEST = re.compile(r"([^\x00-\x20\x7f()<\\][^\x00-\x20\x7f()\\]*)\)")
+# A whole link whose label has no brackets, escapes, code, raw HTML, line breaks, `~` or `$`,
+# with a simple destination: the common case, decided in one match.
+_PLAIN_LINK = re.compile(r"\[([^\[\]\\`<\n~$]*)\]\(([^\x00-\x20\x7f()<\\][^\x00-\x20\x7f()\\]*)\)")
+# Destinations mistune's escape_url returns unchanged: only characters `quote` keeps with its
+# safe set, and no '&' (an entity would be decoded first).
+_URL_KEPT = re.compile(r"[A-Za-z0-9_.\-~:/?#@!$()*+,;=%]*")
 _URL_START = re.compile(GFM_URL_START)
 _GFM_URL = re.compile(GFM_URL_PATTERN)
 
@@ -50,7 +58,9 @@ class FastInline:
 
     def __init__(self, parser: Any) -> None:
         rules = set(parser.rules)
-        self.enabled = rules <= KNOWN_RULES and "emphasis" in rules
+        # mistune >= 3.4 resolves emphasis after scanning (`finalize_tokens`), as assumed here
+        self.enabled = (rules <= KNOWN_RULES and "emphasis" in rules
+                        and hasattr(parser, "finalize_tokens"))
         self.parser = parser
         self.max_nested_level = parser.max_nested_level
         self.autolink = "gfm_url" in rules
@@ -122,7 +132,19 @@ class FastInline:
             else:                        # ']', '<', '~~', '$'
                 return None
         _text(out, src, start, n)
-        return self.parser.finalize_tokens(out, 0)
+        return self._emphasis(out, 0)
+
+    def _emphasis(self, tokens: list[Token], depth: int) -> list[Token]:
+        """mistune's emphasis pass, which only has work to do when a text token has `*`/`_`.
+
+        Without one it would just return the tokens: ours never has two text tokens in a row to
+        merge, nor the private keys (`_emphasis`, `_autolink`) the pass strips.  Simple pairs
+        are resolved by `pair_emphasis`, the rest by mistune."""
+        for tok in tokens:
+            if tok["type"] == "text" and ("*" in tok["raw"] or "_" in tok["raw"]):
+                paired = pair_emphasis(tokens) if EMPHASIS_FAST_PATH else None
+                return paired if paired is not None else self.parser.finalize_tokens(tokens, depth)
+        return tokens
 
     def _line_break(self, src: str, q: int, out: list[Token], start: int) -> int:
         m = self._break.match(src, q)
@@ -164,13 +186,22 @@ class FastInline:
             return None
         url = backpedal_url(m.group(0))
         _text(out, src, start, s)
-        out.append(autolink_token(url))
+        out.append(autolink_token(url, literal=False))   # never inside a label here
         return s + len(url)
 
     # ------------------------------------------------------------------ links
 
     def _link(self, src: str, lab: int, image: bool) -> tuple[Token, int] | None:
         """`[label](dest)` / `![label](dest)` with a label of plain text and escapes."""
+        kind = "image" if image else "link"
+        m = _PLAIN_LINK.match(src, lab - 1)
+        if m is not None:    # the usual shape, in one match: what the steps below would find
+            label = m.group(1)
+            if self.autolink and _URL_START.search(label):
+                return None
+            children = [{"type": "text", "raw": label}] if label else []
+            return {"type": kind, "children": self._emphasis(children, 1),
+                    "attrs": {"url": _escape_url(m.group(2))}}, m.end()
         i = lab
         n = len(src)
         while True:
@@ -190,14 +221,21 @@ class FastInline:
             return None
         dm = _SIMPLE_DEST.match(src, j + 2)
         if dm is not None:
-            attrs: dict[str, Any] | None = {"url": escape_url(dm.group(1))}
+            attrs: dict[str, Any] | None = {"url": _escape_url(dm.group(1))}
             end = dm.end()
         else:
-            attrs, end = parse_link(src, j + 2, max_nested_level=self.max_nested_level)  # type: ignore[assignment]
+            # anything else about the destination: mistune's own parser decides
+            attrs, end = parse_link(src, j + 2,  # type: ignore[assignment]
+                                    max_nested_level=self.max_nested_level)
             if attrs is None:
                 return None
-        children = self.parser.finalize_tokens(_label_tokens(label), 1)
-        return {"type": "image" if image else "link", "children": children, "attrs": attrs}, end
+        children = self._emphasis(_label_tokens(label), 1)
+        return {"type": kind, "children": children, "attrs": attrs}, end
+
+
+def _escape_url(href: str) -> str:
+    """mistune's escape_url, skipped for the destinations it returns unchanged."""
+    return href if _URL_KEPT.fullmatch(href) else escape_url(href)
 
 
 def _text(out: list[Token], src: str, a: int, b: int) -> None:

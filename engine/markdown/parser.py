@@ -7,23 +7,33 @@ Differences from stock mistune that matter for Hexo output:
 - GFM bare URLs (`https://…`, `www.…`) with marked's trailing-punctuation backpedal.
   Bare e-mail addresses are found by the renderer inside text runs (cheaper than an
   inline rule that would have to fire on every alphanumeric character).
+
+Speed: common paragraphs (`fast_inline`, `fast_emphasis`) and lists (`fast_list`) skip
+mistune's general machinery with the same tokens as result; `fast=False` turns that off.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, Match
+from typing import Any, Match, Pattern
 
 import mistune
 from mistune.core import BlockState, InlineState
 from mistune.helpers import unescape_char
-from mistune.inline_parser import _KNOWN_RULE_START_CHARS
 from mistune.plugins.table import table
 from mistune.plugins.task_lists import task_lists
 from mistune.plugins.formatting import strikethrough
 
+try:    # mistune internals the fast paths build on (mistune 3.4); without them mistune does it all
+    from mistune.inline_parser import _KNOWN_RULE_START_CHARS
+    from mistune.list_parser import _compile_list_break_sc
+except ImportError:  # pragma: no cover - depends on the installed mistune
+    _KNOWN_RULE_START_CHARS = None
+    _compile_list_break_sc = None
+
 from .autolink import GFM_URL_PATTERN, GFM_URL_START, autolink_token, backpedal_url
 from .fast_inline import FastInline
+from .fast_list import parse_simple_list
 from .math import install_math
 
 
@@ -69,12 +79,14 @@ class HexoInlineParser(mistune.InlineParser):
         cached = self._fast_trigger_re
         if cached is not None:
             return cached
+        if not self.fast:
+            return super()._get_fast_trigger_re(chars)
         self._fast_trigger_re = _text_end_re(chars, self._url_only_chars())
         return self._fast_trigger_re
 
     def _url_only_chars(self) -> set[str]:
         """Start characters that only the GFM URL rule claims (its letters h/f/w)."""
-        if "gfm_url" not in self.rules:
+        if "gfm_url" not in self.rules or _KNOWN_RULE_START_CHARS is None:
             return set()
         shared: set[str] = set()
         for name in self.rules:
@@ -125,6 +137,70 @@ class HexoInlineParser(mistune.InlineParser):
         return pos
 
 
+class HexoBlockParser(mistune.BlockParser):
+    def __init__(self, *, max_nested_level: int, fast: bool = True) -> None:
+        super().__init__(max_nested_level=max_nested_level)
+        self.fast = fast
+        self._list_breaks: dict[int, Pattern[str]] = {}
+        self._anchored: bool | None = None
+
+    def register(self, *args: Any, **kwargs: Any) -> None:
+        super().register(*args, **kwargs)
+        self._list_breaks.clear()   # built from the rule patterns
+        self._anchored = None
+
+    def _rules_anchored(self) -> bool:
+        """Does every block rule match only at a line start (as all of mistune's do)?"""
+        if self._anchored is None:
+            self._anchored = all(p.startswith(("^", "(^")) for p in self.specification.values())
+        return self._anchored
+
+    def list_break_sc(self, leading_width: int) -> Pattern[str]:
+        """mistune's pattern for the blocks that end a list item of this width, kept: mistune
+        rebuilds it from the rule patterns for every item."""
+        sc = self._list_breaks.get(leading_width)
+        if sc is None:
+            sc = self._list_breaks[leading_width] = _compile_list_break_sc(self, leading_width)
+        return sc
+
+    def parse_list(self, m: Match[str], state: BlockState) -> int:
+        if self.fast and _compile_list_break_sc is not None:
+            end = parse_simple_list(self, m, state)
+            if end is not None:
+                return end
+        return super().parse_list(m, state)
+
+    def _parse_plain_paragraph(self, state: BlockState, sc: Pattern[str]) -> bool:
+        """Paragraph text from the cursor up to the next block start.
+
+        mistune calls this when no block rule matches at the cursor.  For a line starting with
+        a letter it collects the paragraph itself; otherwise (a line starting with `[`, `` ` ``,
+        `*`, a digit…) it returns False and mistune runs `sc.search` over the rest of the
+        document, adds the text before the match as paragraph text and parses the match.  Every
+        block rule is anchored at a line start, so that search finds the first later line start
+        where `sc` matches: trying `sc.match` line by line finds the same place without running
+        the whole rule alternation at every character in between.  Returning True after adding
+        the text makes mistune parse the match from its main loop, with the same result."""
+        if super()._parse_plain_paragraph(state, sc):
+            return True
+        if not self.fast or state.cursor >= state.cursor_max or not self._rules_anchored():
+            return False
+        src = state.src
+        end = state.cursor_max
+        line = state.cursor
+        while True:
+            nl = src.find("\n", line)
+            if nl < 0 or nl + 1 >= end:
+                line = end               # no block start follows: the rest is paragraph text
+                break
+            line = nl + 1
+            if sc.match(src, line):
+                break
+        state.add_paragraph(state.get_text(line))
+        state.cursor = line
+        return True
+
+
 class HexoMarkdown(mistune.Markdown):
     """Markdown whose renderer walks the block tokens itself (inline parsing on demand)."""
 
@@ -138,7 +214,7 @@ def build_markdown(renderer: Any, *, breaks: bool, autolink: bool, math: bool = 
     if autolink:
         inline.register("gfm_url", GFM_URL_PATTERN, HexoInlineParser.parse_gfm_url,
                         before="link", start_chars=tuple("hHfFwW"))
-    block = mistune.BlockParser(max_nested_level=inline.max_nested_level)
+    block = HexoBlockParser(max_nested_level=inline.max_nested_level, fast=fast)
     md = HexoMarkdown(renderer=renderer, block=block, inline=inline)
     table(md)
     strikethrough(md)

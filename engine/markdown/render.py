@@ -32,6 +32,8 @@ def _esc_sub(m: re.Match[str]) -> str:
 
 
 def marked_escape(s: str, encode: bool = False) -> str:
+    if _MARKED_ESC_ALL_RE.search(s) is None:
+        return s                        # nothing to escape (a cheap scan)
     return (_MARKED_ESC_ALL_RE if encode else _MARKED_ESC_RE).sub(_esc_sub, s)
 
 
@@ -47,11 +49,8 @@ _ALIAS_A_RE = re.compile(r"""<a(?:\s+?|\s+?[^<>]+\s+?)?href=["']#([^<>"']+)["'][
 _RAW_OPEN_RE = re.compile(r"<(?:pre|code|kbd|script)(?:\s|>)", re.I)
 _RAW_CLOSE_RE = re.compile(r"</(?:pre|code|kbd|script)(?:\s|>)", re.I)
 
-_EM_DASH = re.compile("---")
-_EN_DASH = re.compile("--")
 _OPEN_SINGLE = re.compile(r"""(^|[-\u2014/(\[{"\s])'""")
 _OPEN_DOUBLE = re.compile(r"""(^|[-\u2014/(\[{\u2018\s])\"""")
-_ELLIPSIS = re.compile(r"\.{3}")
 # the TeX annotation of a MathML formula: not part of a heading's anchor or title
 _ANNOTATION_RE = re.compile(r"<annotation\b[^>]*>[^<]*</annotation>")
 
@@ -261,20 +260,28 @@ class HexoHTMLRenderer(BaseRenderer):
             if run:
                 out.append(self._flush_run(run, out, ctx) if self._math else self._text_run("".join(run), ctx))
                 run.clear()
-            if kind == "escape":
-                out.append(marked_escape(tok["raw"]))
-            elif kind == "linebreak":
-                out.append("<br>")
-            elif kind == "softbreak":
-                out.append("\n")
-            elif kind == "emphasis":
-                out.append("<em>" + self._inline(tok["children"], ctx) + "</em>")
-            elif kind == "strong":
-                out.append("<strong>" + self._inline(tok["children"], ctx) + "</strong>")
-            elif kind == "strikethrough":
-                out.append("<del>" + self._inline(tok["children"], ctx) + "</del>")
+            # most frequent kinds first
+            if kind == "link":
+                attrs = tok["attrs"]
+                was = ctx.in_link
+                ctx.in_link = True
+                inner = self._inline(tok["children"], ctx)
+                ctx.in_link = was
+                out.append(self._link(recover_href(attrs["url"]), attrs.get("title"), inner))
             elif kind == "codespan":
                 out.append("<code>" + marked_escape(tok["raw"], encode=True) + "</code>")
+            elif kind == "strong":
+                out.append("<strong>" + self._inline(tok["children"], ctx) + "</strong>")
+            elif kind == "emphasis":
+                out.append("<em>" + self._inline(tok["children"], ctx) + "</em>")
+            elif kind == "linebreak":
+                out.append("<br>")
+            elif kind == "escape":
+                out.append(marked_escape(tok["raw"]))
+            elif kind == "softbreak":
+                out.append("\n")
+            elif kind == "strikethrough":
+                out.append("<del>" + self._inline(tok["children"], ctx) + "</del>")
             elif kind == "inline_html":
                 html = tok["raw"]
                 if ctx.in_raw:
@@ -283,13 +290,6 @@ class HexoHTMLRenderer(BaseRenderer):
                 elif _RAW_OPEN_RE.match(html):
                     ctx.in_raw = True
                 out.append(html)
-            elif kind == "link":
-                attrs = tok["attrs"]
-                was = ctx.in_link
-                ctx.in_link = True
-                inner = self._inline(tok["children"], ctx)
-                ctx.in_link = was
-                out.append(self._link(recover_href(attrs["url"]), attrs.get("title"), inner))
             elif kind == "autolink":
                 out.append(self._link(tok["attrs"]["url"], None, marked_escape(tok["raw"])))
             elif kind == "image":
@@ -338,13 +338,13 @@ class HexoHTMLRenderer(BaseRenderer):
 
     def _smartypants(self, s: str) -> str:
         if "-" in s:
-            s = _EN_DASH.sub("\u2013", _EM_DASH.sub("\u2014", s))
+            s = s.replace("---", "\u2014").replace("--", "\u2013")
         if "'" in s:
             s = _OPEN_SINGLE.sub(self._open1_repl, s).replace("'", self._q_close1)
         if '"' in s:
             s = _OPEN_DOUBLE.sub(self._open2_repl, s).replace('"', self._q_close2)
         if "..." in s:
-            s = _ELLIPSIS.sub("\u2026", s)
+            s = s.replace("...", "\u2026")
         return s
 
     def _link(self, href: str, title: str | None, inner: str) -> str:

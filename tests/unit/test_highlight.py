@@ -7,6 +7,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.highlight import (HighlightOptions, escape_braces, highlight, is_known_language,
                               parse_mark, strip_indent)
@@ -226,3 +228,43 @@ def test_unit_test_code_highlight_structure_matches_oracle():
         ours_text = [strip.sub("", x) for x in code_lines(ours)]
         exp_text = [strip.sub("", x) for x in code_lines(expected)]
         assert ours_text == exp_text, lang
+
+
+# --- fast paths: the same tokens and markup as the plain algorithms ------------------------
+
+_CODE_CHARS = st.sampled_from(list("{}()[]<>\"'`/*#\\$@%\n\n\t ;:=-+!?|&^~.,_aZ09") + [
+    "def ", "class ", "function ", "return ", "import ", "fn ", "let ", "const ", "if ", "else",
+    "for ", "echo ", "$HOME", "<<EOF\nx\nEOF\n", "f\"{x}\"", "'''doc'''", "/* c */", "// c\n",
+    "# c\n", "`t ${x} t`", "=>", "0x1F", "1e-5", "r#\"raw\"#", "key: value\n", "- item\n"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_CODE_CHARS, max_size=60).map("".join),
+       st.sampled_from(["python", "javascript", "typescript", "rust", "go", "bash", "css", "html",
+                        "json", "java", "sql", "yaml", "c", "ruby", "diff", "ini", "makefile"]))
+def test_joined_lexer_states_give_pygments_tokens(code, lang):
+    from engine.highlight import _lexer_for
+    from engine.highlight_lexer import lex
+
+    lexer = _lexer_for(lang)
+    assert list(lex(lexer, code)) == list(lexer.get_tokens(code))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_CODE_CHARS, max_size=60).map("".join),
+       st.sampled_from(["python", "rust", "go", "bash", "css", "yaml", "json", "plaintext"]),
+       st.sampled_from(["", "hljs-"]))
+def test_flat_lines_match_the_scoped_algorithm_without_scopes(code, lang, prefix):
+    from engine.highlight import _flat_lines, _lexer_for, _scoped_lines, _tokens
+
+    tokens = list(_tokens(_lexer_for(lang), code))
+    assert _flat_lines(tokens, lang, prefix) == _scoped_lines(
+        ((t, v, ()) for t, v in tokens), lang, prefix)
+
+
+def test_joined_lexer_is_used_for_common_languages():
+    from engine.highlight import _lexer_for
+    from engine.highlight_lexer import supported
+
+    for lang in ("python", "javascript", "rust", "go", "bash", "css", "java"):
+        assert supported(_lexer_for(lang)), lang

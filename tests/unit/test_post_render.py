@@ -10,6 +10,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.errors import SourceError
 from engine.extend import Extend
@@ -423,3 +425,34 @@ def test_unit_test_site_posts_match_oracle_modulo_code_tokens(post):
     for field in ("content", "excerpt", "more"):
         ours, theirs = (_without_token_spans(x) for x in (getattr(doc, field), page[field]))
         assert normalise(ours) == normalise(theirs), field
+
+
+# --------------------------------------------------------------------------------------------
+# Shortcuts: skipping work that cannot change the result
+# --------------------------------------------------------------------------------------------
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(list("{}%#-`<!> \nab") + ["<!--", "-->", "```", "{ %", "% }"]),
+                max_size=40).map("".join))
+def test_text_without_tag_openers_passes_the_tag_pass_unchanged(text):
+    """`_render_body` skips the tag pass when no '{{', '{%' or '{#' occurs: the pass itself
+    would return such text unchanged, and restore nothing."""
+    from engine.post_render import _may_have_tags
+    from engine.tags import TagContext, TagPass
+
+    if _may_have_tags(text):
+        return
+    engine = make_engine()
+    tag_pass = TagPass(TagContext(engine=engine, config=CONFIG), lambda off: 1)
+    assert tag_pass.extract(text) == text
+    assert tag_pass.restore(text + "<!--\ufffct0-->") == text + "<!--\ufffct0-->"
+
+
+def test_body_without_fences_is_left_alone_by_the_fence_filter():
+    from engine.post_render import backtick_code_block
+
+    doc = doc_from_text("no fences here, only `code` and ``more``\n")
+    body = doc.body
+    backtick_code_block(doc, engine=make_engine())
+    assert doc.body is body

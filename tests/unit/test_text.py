@@ -211,3 +211,30 @@ def test_heading_ids_from_oracle():
         n = seen.get(slug)
         seen[slug] = (n or 0) + 1
         assert (f"{slug}-{n}" if n else slug) == expected_id
+
+
+# ---- fast paths: the same result as the full rules --------------------------------------------
+
+_URL_PARTS = st.sampled_from(
+    ["http://", "https://", "HTTP://", "ftp://", "ws://", "wss://", "mailto:", "javascript:", "a:",
+     "//", "/", "./", "../", "/.", "/..", ".", "example.com", "Ex.com", "x", "a-b", ":80", ":8080",
+     "@", "user@", "?", "#", "&", "=", "q", "%", "%20", "%2e", "%zz", " ", "'", '"', "<", ">", "`",
+     "{", "}", "|", "\\", "^", "[", "]", "é", "中", "~", "_", "-", "+", "!", "$", "*", "(", ")", ";",
+     ",", "\t", "\n", "ſ"])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_URL_PARTS, min_size=1, max_size=8).map("".join))
+def test_encode_url_fast_path_agrees_with_full_rules(url):
+    from engine.text import _encode_url_fast, _encode_url_full
+
+    fast = _encode_url_fast(url)
+    if fast is not None:
+        assert fast == _encode_url_full(url)
+
+
+@given(st.text(alphabet=st.sampled_from(list("&<>\"'`/=#x;aé ")), max_size=30))
+def test_escape_html_precheck_changes_nothing(text):
+    from engine.text import _ESCAPE_RE, _escape_one
+
+    assert escape_html(text) == _ESCAPE_RE.sub(_escape_one, text)
