@@ -225,6 +225,27 @@ def is_known_language(lang: str) -> bool:
     return lang.lower() in HLJS_LANGUAGES
 
 
+_FENCE_LANG = re.compile(r"^[ \t]*(?:```|~~~)[ \t]*([\w+#.-]+)", re.M)
+
+
+def warm_up(texts: Iterable[str], limit: int = 64) -> None:
+    """Load the lexers that these Markdown texts' fenced blocks name, in this process. Called
+    before forking the render pool (and after the dev server's first build), so that workers
+    and the first edit do not each pay for importing and compiling the same lexers."""
+    langs: set[str] = set()
+    for text in texts:
+        if "```" in text or "~~~" in text:
+            langs.update(m.lower() for m in _FENCE_LANG.findall(text))
+    for lang in sorted(langs)[:limit]:
+        try:
+            lexer = _lexer_for(lang)
+            if lexer is not None:
+                for _ in lex(lexer, "x\n"):
+                    pass
+        except Exception:  # noqa: BLE001 - only a warm-up; the real render reports problems
+            pass
+
+
 @lru_cache(maxsize=512)
 def _lexer_for(lang: str) -> Lexer | None:
     """A reusable Pygments lexer for a highlight.js language name, or None (escape only).

@@ -30,7 +30,6 @@ bytes. The result is byte-identical to a cold build (tests/integration/test_incr
 from __future__ import annotations
 
 import os
-import re
 import sys
 import threading
 import time
@@ -320,25 +319,12 @@ def build(engine: "Engine", changes: Any = None) -> "BuildResult":
     return result
 
 
-_FENCE_LANG = re.compile(r"^[ \t]*(?:```|~~~)[ \t]*([\w+#.-]+)", re.M)
-
-
 def _warm_up(state: _State) -> None:
     """Load the code highlighters the site uses in this process. The full build rendered the
     posts in worker processes, so without this the first edit of a post with a new language pays
     for compiling that lexer (tens of ms each)."""
-    try:
-        from engine.highlight import _lexer_for
-    except ImportError:
-        return
-    langs: set[str] = set()
-    for doc in state.docs.values():
-        langs.update(m.lower() for m in _FENCE_LANG.findall(_get(doc, "body")))
-    for lang in sorted(langs)[:64]:
-        try:
-            _lexer_for(lang)
-        except Exception:  # noqa: BLE001 - only a warm-up
-            pass
+    from engine.highlight import warm_up
+    warm_up(str(_get(doc, "body") or "") for doc in state.docs.values())
 
 
 def _reset_theme_if_needed(engine: "Engine", changes: Any) -> None:

@@ -36,6 +36,8 @@ def pool_is_worth_it(count: int, workers: int) -> bool:
 def render_in_pool(engine: "Engine", docs: list["Document"], site: "Site",
                    workers: int) -> list[tuple[int, tuple | None, Any]]:
     """[(index, (content, excerpt, more, warnings) or None, error or None)] for every document."""
+    from engine.highlight import warm_up
+    warm_up(str(getattr(d, "body", "") or "") for d in docs)   # once here, not once per worker
     return _run_pool(_render_batch, len(docs), workers, max_chunk=32,
                      engine=engine, docs=docs, site=site)
 
