@@ -154,7 +154,13 @@ def test_fifty_clients_while_posts_change(server):
         while not stop.is_set():
             rev += 1
             k = rng.randrange(POSTS)
-            (site / f"source/_posts/p{k}.md").write_text(post_text(k, rev), "utf-8")
+            # Saved the way editors save (a temp file renamed into place): a plain write_text
+            # truncates first, and with 50 client threads holding the GIL the write itself can
+            # come tens of ms later, so a rebuild in between sees an empty post (no date, so
+            # another URL) and clients rightly get a 404 for a moment.
+            tmp = site / f".p{k}.md.saving"
+            tmp.write_text(post_text(k, rev), "utf-8")
+            os.replace(tmp, site / f"source/_posts/p{k}.md")
             stop.wait(0.15)
 
     threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(CLIENTS)]
