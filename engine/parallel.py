@@ -83,7 +83,9 @@ def _render_batch(indices: list[int]) -> list[tuple[int, tuple | None, Any]]:
         doc = docs[i]
         try:
             render_document(engine, doc, site)
-            results.append((i, (str(doc.content), str(doc.excerpt), str(doc.more),
+            content = str(doc.content)
+            more = content if doc.more == doc.content else str(doc.more)   # sent once if equal
+            results.append((i, (content, str(doc.excerpt), more,
                                 list(getattr(doc, "render_warnings", []))), None))
         except EngineError as err:
             results.append((i, None, err))

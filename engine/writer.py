@@ -342,5 +342,11 @@ def _write_manifest(path: Path, files: dict[str, list], complete: bool = True) -
 
 def write_atomic(path: Path, data: bytes, prefix: str = ".pyhexo-") -> None:
     """Write `data` to `path` atomically (temp file, then rename), creating the folder."""
+    write_atomic_with(path, lambda fh: fh.write(data), prefix)
+
+
+def write_atomic_with(path: Path, fill, prefix: str = ".pyhexo-") -> None:
+    """`write_atomic` for data produced by `fill(binary file)`, e.g. `pickle.dump`: a large
+    value is streamed to disk instead of being built in memory first."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    _via_temp(path, lambda fh: fh.write(data), prefix)
+    _via_temp(path, fill, prefix)
