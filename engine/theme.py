@@ -8,17 +8,20 @@ nothing about how routes were generated.
 """
 from __future__ import annotations
 
+import re
 import sys
 import weakref
 from pathlib import Path
+from types import BuiltinFunctionType, MethodType
 from typing import TYPE_CHECKING, Any, Callable
 
 import jinja2
-from jinja2.runtime import missing
+from jinja2.runtime import Macro, missing
 from jinja2.utils import internalcode
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from engine.errors import TemplateError
+from engine.model import Document
 from engine.render_context import RenderContext
 from engine.routes import Route
 from engine.text import encode_url
@@ -29,6 +32,8 @@ if TYPE_CHECKING:
 
 VIEW_EXTS = (".html", ".j2", ".njk", ".jinja")
 CTX_KEY = "__pyhexo_ctx"
+# _markup(Markup, s) is Markup(s) for a plain str, without Markup's check for an __html__ method.
+_markup = str.__new__
 MAX_PARTIAL_DEPTH = 40
 
 
@@ -37,19 +42,16 @@ class Theme:
         self.engine = engine
         self.dir: Path | None = engine.config.theme_dir
         self.layout_dir = self.dir / "layout" if self.dir else None
-        self._loader = _BuildLoader(str(self.layout_dir)) if self.layout_dir and \
-            self.layout_dir.is_dir() else None
-        self.env = jinja2.Environment(
-            loader=self._loader or jinja2.DictLoader({}),
+        loader = jinja2.FileSystemLoader(str(self.layout_dir)) if self.layout_dir and \
+            self.layout_dir.is_dir() else jinja2.DictLoader({})
+        self.env = _ThemeEnvironment(
+            loader=loader,
             autoescape=True,
             undefined=jinja2.ChainableUndefined,
             auto_reload=True,
             extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"],
         )
-        self.env.context_class = _ThemeContext
         self._views: dict[str, str | None] = {}
-        # Templates already loaded during the current build (see _begin_build).
-        self._templates: dict[str, jinja2.Template] = {}
         self._build_site: Callable[[], Any] | None = None
         self._bind_helpers()
 
@@ -91,23 +93,16 @@ class Theme:
 
     def _begin_build(self, site: "Site") -> None:
         """Called for every route: a new Site object means a new build. Within one build each
-        template file is checked for edits once, not on every load (a page loads about ten
-        templates, and `auto_reload` would stat each of them every time)."""
+        template is loaded once and its file checked for edits once, not on every load (a page
+        loads about ten templates, and `auto_reload` would stat each of them every time); the
+        next build sees any edit."""
         if self._build_site is None or self._build_site() is not site:
             self._new_build()
             self._build_site = weakref.ref(site)
 
     def _new_build(self) -> None:
-        self._templates.clear()
+        self.env.build_templates.clear()
         self._build_site = None
-        if self._loader is not None:
-            self._loader.generation += 1
-
-    def _template(self, view: str) -> jinja2.Template:
-        tmpl = self._templates.get(view)
-        if tmpl is None:
-            tmpl = self._templates[view] = self.env.get_template(view)
-        return tmpl
 
     # ---- helpers -------------------------------------------------------------------------
     def _bind_helpers(self) -> None:
@@ -126,30 +121,38 @@ class Theme:
         if view is None:
             raise TemplateError(f"partial not found: {name}",
                                 path=self._shown(self.layout_dir / name) if self.layout_dir else None)
-        depth = int(jctx.get("__pyhexo_depth", 0)) + 1
+        depth = jctx.resolve_or_missing("__pyhexo_depth")
+        depth = (0 if depth is missing else int(depth)) + 1
         if depth > MAX_PARTIAL_DEPTH:
             raise TemplateError(f"partial '{name}' nests more than {MAX_PARTIAL_DEPTH} levels "
                                 "(a partial that includes itself?)", path=self._shown_view(view))
         if only:
-            values: dict[str, Any] = dict(self.env.globals)
+            parent: dict[str, Any] = dict(self.env.globals)
+            values: dict[str, Any] = {}
         else:
-            # The caller's variables: those it was given (globals included) under those it set.
-            values = dict(jctx.parent)
-            values.update(jctx.vars)
-            for scope in extra:   # loop and block variables, as Jinja's derived() adds them
+            # The new context shares the caller's `parent` (the helpers and the route's locals,
+            # which Jinja never modifies) instead of copying it for every partial, and gets as
+            # its own variables what the caller set, the caller's loop and block variables (as
+            # Jinja's derived() adds them), then the partial's locals.
+            parent = jctx.parent
+            values = dict(jctx.vars)
+            for scope in extra:
                 if scope:
                     values.update((k, v) for k, v in scope.items() if v is not missing)
-        values[CTX_KEY] = jctx.get(CTX_KEY)
+        ctx = jctx.resolve_or_missing(CTX_KEY)
+        values[CTX_KEY] = None if ctx is missing else ctx
         values.update(locals or {})
         values["__pyhexo_depth"] = depth
-        tmpl = self._template(view)
-        # The new context shares `values` (a fresh dict) and skips `globals`: Jinja only uses
-        # them to decide whether an `{% import %}` may reuse the cached module, and every view
-        # has the same (the environment's), so the answer is the same; computing it for each
-        # partial (a set of all the helpers' names) was most of the cost of a small partial.
-        ctx = _ThemeContext(self.env, values, tmpl.name, tmpl.blocks)
+        tmpl = self.env.get_template(view)
+        # Without `globals`: Jinja only uses them to decide whether an `{% import %}` may reuse
+        # the cached module, and every view has the same (the environment's), so the answer is
+        # the same; working it out for each partial (a set of all the helpers' names) was most
+        # of the cost of a small partial.
+        context = _ThemeContext(self.env, parent, tmpl.name, tmpl.blocks)
+        context.vars = values
+        context.render_ctx = values[CTX_KEY]
         try:
-            return Markup("".join(tmpl.root_render_func(ctx)))
+            return _markup(Markup, "".join(tmpl.root_render_func(context)))
         except Exception:
             self.env.handle_exception()   # re-raises with the traceback mapped to template lines
             raise
@@ -190,13 +193,15 @@ class Theme:
 
     def _render_view(self, view: str, values: dict[str, Any], route: Route) -> str:
         try:
-            tmpl = self._template(view)
+            tmpl = self.env.get_template(view)
             # Template.render(values), without copying the globals through a ChainMap twice.
             parent = dict(self.env.globals)
             parent.update(values)
+            context = _ThemeContext(self.env, parent, tmpl.name, tmpl.blocks)
+            if CTX_KEY in parent:
+                context.render_ctx = parent[CTX_KEY]
             try:
-                return "".join(tmpl.root_render_func(
-                    _ThemeContext(self.env, parent, tmpl.name, tmpl.blocks)))
+                return "".join(tmpl.root_render_func(context))
             except Exception:
                 self.env.handle_exception()   # maps the traceback to template lines
                 raise
@@ -242,16 +247,19 @@ class _Helper:
         self.fn = fn
         self.__name__ = getattr(fn, "__name__", "helper")
 
-    def invoke(self, ctx: Any, args: tuple, kwargs: dict) -> Any:
-        result = self.fn(ctx, *args, **kwargs)
-        if type(result) is str or (isinstance(result, str) and not isinstance(result, Markup)):
-            return Markup(result)
-        return result
-
     @jinja2.pass_context
     def __call__(self, jctx: jinja2.runtime.Context, *args: Any, **kwargs: Any) -> Any:
         # Jinja's own calling path (a context class other than _ThemeContext).
-        return self.invoke(jctx.get(CTX_KEY), args, kwargs)
+        return _html(self.fn(jctx.get(CTX_KEY), *args, **kwargs))
+
+
+def _html(result: Any) -> Any:
+    """A helper's result as templates get it: strings are HTML."""
+    if type(result) is str:
+        return _markup(Markup, result)   # Markup(result) without its checks for HTML objects
+    if isinstance(result, str) and not isinstance(result, Markup):
+        return Markup(result)
+    return result
 
 
 class _Partial:
@@ -277,41 +285,120 @@ class _ThemeContext(jinja2.runtime.Context):
     theme makes tens of thousands of such calls per build.
     """
 
+    # The page's RenderContext (CTX_KEY), kept at hand by the contexts pyhexo makes; contexts
+    # Jinja makes itself (imports, includes) look it up.
+    render_ctx: Any = missing
+
     @internalcode
     def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's names
         kind = type(__obj)
         if kind is _Helper:
-            kwargs.pop("_loop_vars", None)
-            kwargs.pop("_block_vars", None)
-            ctx = __self.resolve_or_missing(CTX_KEY)
-            return __obj.invoke(None if ctx is missing else ctx, args, kwargs)
+            if kwargs:
+                kwargs.pop("_loop_vars", None)
+                kwargs.pop("_block_vars", None)
+            ctx = __self.render_ctx
+            if ctx is missing:
+                ctx = __self.resolve_or_missing(CTX_KEY)
+            result = __obj.fn(None if ctx is missing else ctx, *args, **kwargs)
+            if type(result) is str:
+                return _markup(Markup, result)
+            return _html(result)
         if kind is _Partial:
             extra = (kwargs.pop("_loop_vars", None), kwargs.pop("_block_vars", None))
             return __obj.theme._partial(__self, extra, *args, **kwargs)
+        if kind is Macro or kind is BuiltinFunctionType or \
+                (kind is MethodType and not hasattr(__obj, "jinja_pass_arg")):
+            # What Jinja's call() does for a macro (it takes the caller's eval context), a
+            # built-in (`content.count(...)`) and a plain method (`loop.changed(...)`: they take
+            # nothing), without finding that out from their attributes on every call.
+            if kwargs:
+                kwargs.pop("_loop_vars", None)
+                kwargs.pop("_block_vars", None)
+            if kind is Macro:
+                args = (__self.eval_ctx,) + args
+            try:
+                return __obj(*args, **kwargs)
+            except StopIteration:
+                return __self.environment.undefined("value was undefined because a callable "
+                                                    "raised a StopIteration exception")
         return super().call(__obj, *args, **kwargs)
 
 
-class _BuildLoader(jinja2.FileSystemLoader):
-    """A FileSystemLoader whose templates are checked for edits once per build (`generation`),
-    instead of on every load: a template edited during a build is picked up by the next one."""
+def _escape(value: Any) -> Markup:
+    """markupsafe.escape for template output, returning Markup as it is instead of copying it.
 
-    def __init__(self, searchpath: str):
-        super().__init__(searchpath)
-        self.generation = 0
+    Every `{{ }}` of an autoescaping template goes through this: helper results, partials,
+    `body` and `page.content` are Markup, and escape() made a copy of each (a copy of the whole
+    page for `body`)."""
+    kind = type(value)
+    if kind is Markup:
+        return value
+    if kind is str and _HTML_SPECIAL.search(value) is None:
+        return _markup(Markup, value)    # nothing to escape: escape() would make the same Markup
+    return escape(value)
 
-    def get_source(self, environment: jinja2.Environment, template: str):
-        source, filename, uptodate = super().get_source(environment, template)
-        checked = [self.generation]
 
-        def checked_uptodate() -> bool:
-            if checked[0] == self.generation:
-                return True
-            if uptodate():
-                checked[0] = self.generation
-                return True
-            return False
+_HTML_SPECIAL = re.compile(r"""[&<>'"]""")   # what markupsafe.escape replaces
 
-        return source, filename, checked_uptodate
+
+class _ThemeTemplate(jinja2.Template):
+    """A template whose output expressions use `_escape`."""
+
+    @classmethod
+    def from_code(cls, environment, code, globals, uptodate=None):  # noqa: A002 - Jinja's name
+        tmpl = super().from_code(environment, code, globals, uptodate)
+        # The compiled code looks `escape` up in its module namespace at each output.
+        tmpl.root_render_func.__globals__["escape"] = _escape
+        return tmpl
+
+
+class _ThemeEnvironment(jinja2.Environment):
+    """The theme's Jinja environment: `_ThemeContext` contexts, `_ThemeTemplate` templates, and
+    a quicker `a.b` for the objects themes read most."""
+
+    context_class = _ThemeContext
+    template_class = _ThemeTemplate
+
+    def __init__(self, **options: Any):
+        super().__init__(**options)
+        # Templates loaded during the current build, by name (Theme empties it for each build).
+        self.build_templates: dict[str, jinja2.Template] = {}
+
+    def get_template(self, name: Any, parent: str | None = None,
+                     globals: Any = None) -> jinja2.Template:  # noqa: A002 - Jinja's name
+        # A page loads each of its views again for every partial and `{% import %}`; Jinja's
+        # own cache costs a lock, a weakref and an up-to-date check each time.
+        if parent is None and globals is None and type(name) is str:
+            tmpl = self.build_templates.get(name)
+            if tmpl is None:
+                tmpl = self.build_templates[name] = super().get_template(name)
+            return tmpl
+        return super().get_template(name, parent, globals)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # Jinja tries getattr(obj, name), then obj[name]. On a plain dict (config, theme, the
+        # locals a partial gets) the first raises AttributeError for every key, tens of thousands
+        # of exceptions per build: a dict only has the attributes of its type. A Document that
+        # lacks the attribute lacks the item too (its [] is getattr).
+        kind = type(obj)
+        if kind is dict and type(attribute) is str and attribute not in _DICT_ATTRS:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        # Otherwise Jinja's own rule, inline (this runs a quarter of a million times per build).
+        try:
+            return getattr(obj, attribute)
+        except AttributeError:
+            if kind is Document:
+                return self.undefined(obj=obj, name=attribute)
+        try:
+            return obj[attribute]
+        except (TypeError, LookupError, AttributeError):
+            return self.undefined(obj=obj, name=attribute)
+
+
+_DICT_ATTRS = frozenset(dir(dict))
 
 
 def _json_filter(value: Any) -> Markup:

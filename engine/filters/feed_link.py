@@ -23,28 +23,47 @@ FEED_ATTR = "_pyhexo_feed_links"        # set by engine.generators.feed
 SITEMAP_ATTR = "_pyhexo_sitemap_links"  # set by engine.generators.sitemap
 
 
-def inject_head(html: str, tags: list[str]) -> str | None:
-    """Insert `tags` before the first `</head>`; None when there is no head."""
+def inject_head(html: str, tags: list[str], end: int | None = None) -> str | None:
+    """Insert `tags` before the first `</head>` (at `end` when the caller found it already);
+    None when there is no head."""
     if not tags:
         return None
-    m = _HEAD_END.search(html)
-    if not m:
-        return None
-    return html[:m.start()] + "".join(tags) + html[m.start():]
+    if end is None:
+        m = _HEAD_END.search(html)
+        if not m:
+            return None
+        end = m.start()
+    return html[:end] + "".join(tags) + html[end:]
 
 
 def feed_link_filter(html: str, route=None, engine=None, **_: Any) -> str | None:
     if engine is None or not isinstance(html, str):
         return None
+    feed_links = getattr(engine, FEED_ATTR, None) or []
+    sitemap_links = getattr(engine, SITEMAP_ATTR, None) or []
+    if not feed_links and not sitemap_links:
+        return None
     m = _HEAD_END.search(html)
     if not m:
         return None
-    head = html[:m.start()]
+    end = m.start()
     tags: list[str] = []
-    feed_links = getattr(engine, FEED_ATTR, None) or []
-    if feed_links and not _HAS_FEED.search(head):
+    if feed_links and not _has_feed(html, end):
         tags += feed_links
-    sitemap_links = getattr(engine, SITEMAP_ATTR, None) or []
-    if sitemap_links and not _HAS_SITEMAP.search(head):
+    if sitemap_links and not _HAS_SITEMAP.search(html, 0, end):
         tags += sitemap_links
-    return inject_head(html, tags)
+    return inject_head(html, tags, end)
+
+
+def _has_feed(html: str, end: int) -> bool:
+    """`_HAS_FEED` in html[:end], answered without the regex when a plain test is enough. The
+    usual spelling is a match; and any match contains 'on/atom+xml' or 'on/r' once lower-cased
+    (these letters match only their ASCII cases under re.I; 'i' and 's' do not, so they are left
+    out)."""
+    if html.find('type="application/atom+xml"', 0, end) >= 0 or \
+            html.find('type="application/rss+xml"', 0, end) >= 0:
+        return True
+    head = html[:end].lower()
+    if "on/atom+xml" not in head and "on/r" not in head:
+        return False
+    return _HAS_FEED.search(html, 0, end) is not None

@@ -16,6 +16,10 @@ def meta_generator_filter(html: str, route=None, engine=None, **_: Any) -> str |
     if engine is None or engine.config.raw.get("meta_generator") is False:
         return None
     m = _HEAD_END.search(html)
-    if not m or _HAS_GENERATOR.search(html, 0, m.start()):
+    if not m:
         return None
-    return html[:m.start()] + GENERATOR_TAG + html[m.start():]
+    end = m.start()
+    # The usual spelling (the meta_generator() helper's) is a match: no regex needed.
+    if html.find('<meta name="generator"', 0, end) >= 0 or _HAS_GENERATOR.search(html, 0, end):
+        return None
+    return html[:end] + GENERATOR_TAG + html[end:]

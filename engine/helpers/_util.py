@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from typing import Any, Callable, Mapping
 
 from engine.text import encode_url, escape_html
@@ -25,7 +26,7 @@ def options(args: tuple, kwargs: Mapping[str, Any], *, start: int = 0) -> dict[s
     """
     merged: dict[str, Any] = {}
     for a in args[start:]:
-        if isinstance(a, Mapping):
+        if type(a) is dict or isinstance(a, Mapping):
             merged.update(a)
     for k, v in kwargs.items():
         if k in ("class_name", "class_"):
@@ -36,6 +37,8 @@ def options(args: tuple, kwargs: Mapping[str, Any], *, start: int = 0) -> dict[s
 
 def truthy(value: Any) -> bool:
     """JavaScript truthiness: '' / 0 / None / False / NaN are false, but [] and {} are true."""
+    if type(value) is str:
+        return value != ""
     if value is None or value is False:
         return False
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -93,13 +96,14 @@ def html_tag(tag: str, attrs: Mapping[str, Any] | None = None, text: Any = None,
     text None → no closing tag (void element)."""
     out = [f"<{escape_html(tag)}"]
     attrs = attrs or {}
-    first_value = js_string(next(iter(attrs.values()))) if attrs else ""
+    # Only a <meta> looks at its first attribute's value.
+    first_value = js_string(next(iter(attrs.values()))) if attrs and tag == "meta" else ""
     for name, value in attrs.items():
         if value is None or _is_undefined(value):
             continue
         sval = js_string(value)
-        if _URL_ATTR.search(name) or (tag == "meta" and not _META_URL.match(sval)
-                                      and _META_URL.match(first_value)):
+        if _is_url_attr(name) or (tag == "meta" and not _META_URL.match(sval)
+                                  and _META_URL.match(first_value)):
             out.append(f' {escape_html(name)}="{encode_url(sval)}"')
         elif value is True or name == value:
             out.append(f" {escape_html(name)}")
@@ -115,6 +119,12 @@ def html_tag(tag: str, attrs: Mapping[str, Any] | None = None, text: Any = None,
         body = escape_html(body)
     out.append(f">{body}</{escape_html(tag)}>")
     return "".join(out)
+
+
+@lru_cache(maxsize=256)
+def _is_url_attr(name: str) -> bool:
+    # A handful of attribute names, asked about on every tag a helper makes.
+    return _URL_ATTR.search(name) is not None
 
 
 def _enc_srcset(value: str) -> str:

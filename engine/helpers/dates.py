@@ -7,10 +7,13 @@ the moment.js methods themes use (`format`, `toISOString`, `year`, `fromNow`…)
 from __future__ import annotations
 
 from datetime import date as _date, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Any
 
 from engine.dates import iso_z, moment_format, parse_date, relative_time, to_zone
-from engine.helpers._util import page_lang, truthy
+# engine.dates' own tokenizer and token formatter, for `_moment` below.
+from engine.dates import _TOKENS, _format_token, _locale, expand_localized
+from engine.helpers._util import page_lang, site_memo, truthy
 
 DEFAULT_FORMAT = "YYYY-MM-DDTHH:mm:ssZ"   # moment's format() without an argument
 
@@ -41,13 +44,77 @@ def to_datetime(value: Any, tz=None) -> datetime | None:
         return None
 
 
-def _format(ctx, value: Any, fmt: Any, default_key: str) -> str:
+def _page_dates(ctx) -> tuple[Any, str, dict | None]:
+    """(display zone, moment locale, memo of formatted dates) for the page being rendered.
+
+    The zone and the locale are worked out once per page (RenderContext.extra lives for one
+    route render). List pages format the same post dates over and over, so formatted dates are
+    memoised per build (on the Site), keyed by everything the text depends on; not in the
+    machine's zone (tz None), which tests change.
+    """
+    raw = ctx.config                       # a new dict when a test changes the config
+    extra = getattr(ctx, "extra", None)
+    cached = extra.get("_dates") if isinstance(extra, dict) else None
+    if cached is not None and cached[0] is raw:
+        return cached[1]
     tz = _tz(ctx)
+    memo = site_memo(ctx, "formatted_dates", None, dict) \
+        if tz is not None and getattr(ctx, "site", None) is not None else None
+    found = (tz, moment_locale(page_lang(ctx)), memo)
+    if isinstance(extra, dict):
+        extra["_dates"] = (raw, found)
+    return found
+
+
+def _format(ctx, value: Any, fmt: Any, default_key: str) -> str:
+    fmt = str(fmt if truthy(fmt) else ctx.config.get(default_key))
+    tz, lang, memo = _page_dates(ctx)
+    if memo is None or type(value) is not datetime:
+        return _format_value(value, fmt, tz, lang)
+    # `fold` is in the key: datetimes in one zone compare equal across a DST fold.
+    key = (value, value.fold, fmt, tz, lang)
+    text = memo.get(key)
+    if text is None:
+        text = memo[key] = _format_value(value, fmt, tz, lang)
+    return text
+
+
+def _format_value(value: Any, fmt: str, tz, lang: str) -> str:
     dt = to_datetime(value, tz)
     if dt is None:
         return "Invalid date"
-    fmt = fmt if truthy(fmt) else ctx.config.get(default_key)
-    return moment_format(dt, str(fmt), tz=tz, lang=moment_locale(page_lang(ctx)))
+    return _moment(dt, fmt, tz, lang)
+
+
+def _moment(dt: datetime, fmt: str, tz, lang: str | None) -> str:
+    """engine.dates.moment_format(dt, fmt, tz, lang), with `fmt` parsed once per format and
+    language instead of on every call (four times faster: a build formats thousands of dates
+    in a handful of formats)."""
+    dt = to_zone(dt, tz)
+    zone_name = (dt.tzname() or "") if tz is not None else ""
+    loc = _locale(lang)
+    return "".join(text if literal else _format_token(text, dt, loc, zone_name)
+                   for literal, text in _parsed_format(fmt, lang))
+
+
+# The one-character tokens engine.dates._format_token formats; it returns any other character
+# (punctuation, spaces, CJK text) as it is.
+_ONE_CHAR_TOKENS = frozenset("YyNMQDdeEwgWGHhkmsSaAZzXx")
+
+
+@lru_cache(maxsize=256)
+def _parsed_format(fmt: str, lang: str | None) -> tuple[tuple[bool, str], ...]:
+    """`fmt` as (is literal text, text or token) pieces, split as engine.dates splits it."""
+    pieces = []
+    for m in _TOKENS.finditer(expand_localized(fmt, lang or "en")):
+        tok = m.group(0)
+        if tok.startswith("["):
+            pieces.append((True, tok[1:-1]))
+        elif tok.startswith("\\"):
+            pieces.append((True, tok[1:]))
+        else:
+            pieces.append((len(tok) == 1 and tok not in _ONE_CHAR_TOKENS, tok))
+    return tuple(pieces)
 
 
 def date(ctx, value: Any = None, fmt: Any = None, *args: Any, **kwargs: Any) -> str:
@@ -70,8 +137,15 @@ def full_date(ctx, value: Any = None, fmt: Any = None, *args: Any, **kwargs: Any
 
 def date_xml(ctx, value: Any = None, *args: Any, **kwargs: Any) -> str:
     """ISO 8601 in UTC with milliseconds: '2024-01-18T10:00:00.000Z'."""
-    dt = to_datetime(value, _tz(ctx))
-    return iso_z(dt) if dt is not None else "Invalid Date"
+    tz, _, memo = _page_dates(ctx)
+    if memo is None or type(value) is not datetime:
+        dt = to_datetime(value, tz)
+        return iso_z(dt) if dt is not None else "Invalid Date"
+    key = ("xml", value, value.fold, tz)
+    text = memo.get(key)
+    if text is None:
+        text = memo[key] = iso_z(to_datetime(value, tz))
+    return text
 
 
 def time_tag(ctx, value: Any = None, fmt: Any = None, *args: Any, **kwargs: Any) -> str:

@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 import yaml
 
-from engine.helpers._util import js_string, page_lang, truthy
+from engine.helpers._util import js_string, page_lang, site_memo, truthy
 
 _SPEC = re.compile(r"%(?:(\d+)\$)?([sdifj%])")
 
@@ -76,22 +76,38 @@ def _order(ctx) -> list[str]:
 
 
 def _lookup(ctx, key: str) -> Any:
-    # A page calls __() dozens of times: its lookup order and the lower-cased table are computed
-    # once per page (RenderContext.extra lives for one route render).
+    """The value of `key` in the first language of the page's lookup order that has it (not
+    None), or None."""
+    return _table(ctx).get(key)
+
+
+def _table(ctx) -> dict[str, Any]:
+    """key -> value for the page's language order, merged (the first language with a value wins).
+
+    A page calls __() dozens of times: the table is looked up once per page (RenderContext.extra
+    lives for one route render) and merged once per build and language order.
+    """
     extra = getattr(ctx, "extra", None)
-    stamp = (getattr(ctx, "lang", None), repr(ctx.config.get("language")))
+    lang, configured = getattr(ctx, "lang", None), ctx.config.get("language")
     cached = extra.get("_i18n") if isinstance(extra, dict) else None
-    if cached is None or cached[0] != stamp:
-        langs = _languages(ctx)
-        cached = (stamp, langs, {k.lower(): v for k, v in langs.items()}, _order(ctx))
-        if isinstance(extra, dict):
-            extra["_i18n"] = cached
-    _, langs, lower, order = cached
-    for lang in order:
+    if cached is not None and cached[0] == lang and cached[1] is configured:
+        return cached[2]
+    order = tuple(_order(ctx))
+    table = site_memo(ctx, "i18n_table", (str(getattr(ctx.engine.config, "theme_dir", None)), order),
+                      lambda: _merge(_languages(ctx), order))
+    if isinstance(extra, dict):
+        extra["_i18n"] = (lang, configured, table)
+    return table
+
+
+def _merge(langs: dict[str, dict[str, Any]], order: tuple[str, ...]) -> dict[str, Any]:
+    lower = {k.lower(): v for k, v in langs.items()}
+    merged: dict[str, Any] = {}
+    for lang in reversed(order):   # earlier languages overwrite later ones
         table = langs.get(lang) or lower.get(lang.lower())
-        if table is not None and key in table and table[key] is not None:
-            return table[key]
-    return None
+        if table:
+            merged.update((k, v) for k, v in table.items() if v is not None)
+    return merged
 
 
 def sprintf(fmt: str, args: tuple) -> str:
@@ -122,7 +138,8 @@ def sprintf(fmt: str, args: tuple) -> str:
 
 def translate(ctx, key: Any = "", *args: Any, **kwargs: Any) -> str:
     """`__('key', *args)`: the translated string (the key itself when missing), formatted."""
-    key = js_string(key)
+    if type(key) is not str:
+        key = js_string(key)
     value = _lookup(ctx, key)
     text = value if isinstance(value, str) else key if value is None or isinstance(value, Mapping) \
         else js_string(value)

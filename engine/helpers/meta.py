@@ -104,55 +104,59 @@ def open_graph(ctx, *args: Any, **kwargs: Any) -> str:
     if truthy(description):
         text = _utf16_prefix(strip_html(str(description)), 200).strip()
         description = escape_html(text).replace("\n", " ")
-    if not images and truthy(content) and "<img" in str(content):
-        images = [m.group(1) for m in _IMG.finditer(str(content))]
+    if not images and truthy(content):
+        text = content if isinstance(content, str) else str(content)
+        if "<img" in text:
+            images = [m.group(1) for m in _IMG.finditer(text)]
 
-    out = ""
+    out: list[str] = []
+    add = out.append
     if truthy(description):
-        out += _meta("description", description)
-    out += _og("og:type", og_type)
-    out += _og("og:title", title)
-    out += _og("og:url", encode_url(url), False) if url else _og("og:url")
-    out += _og("og:site_name", site_name)
+        add(_meta("description", description))
+    add(_og("og:type", og_type))
+    add(_og("og:title", title))
+    add(_og("og:url", encode_url(url), False) if url else _og("og:url"))
+    add(_og("og:site_name", site_name))
     if truthy(description):
-        out += _og("og:description", description, False)
+        add(_og("og:description", description, False))
     if truthy(language):
-        out += _og("og:locale", locale_territory(str(language)), False)
+        add(_og("og:locale", locale_territory(str(language)), False))
 
     base = url or str(config.get("url") or "")
     resolved = [_resolve(str(p), base) for p in images]
     resolved = [u for u in resolved if not u.startswith("data:")]
     for img in resolved:
-        out += _og("og:image", img, False)
+        add(_og("og:image", img, False))
 
-    if _time(date):
-        out += _og("article:published_time", _time(date))
-    if _time(updated):
-        out += _og("article:modified_time", _time(updated))
+    published, modified = _time(date), _time(updated)
+    if published:
+        add(_og("article:published_time", published))
+    if modified:
+        add(_og("article:modified_time", modified))
     if truthy(author):
-        out += _og("article:author", author)
+        add(_og("article:author", author))
     if keywords:
         if isinstance(keywords, str):
             keywords = [keywords]
         names = [getattr(k, "name", None) or (k if isinstance(k, str) else None) for k in keywords]
         for name in sorted((n for n in names if n), key=_utf16_key):
-            out += _og("article:tag", name)
+            add(_og("article:tag", name))
 
-    out += _meta("twitter:card", card)
+    add(_meta("twitter:card", card))
     if truthy(opts.get("twitter_image")):
-        out += _meta("twitter:image", _resolve(str(opts["twitter_image"]), base), False)
+        add(_meta("twitter:image", _resolve(str(opts["twitter_image"]), base), False))
     elif resolved:
-        out += _meta("twitter:image", resolved[0], False)
+        add(_meta("twitter:image", resolved[0], False))
     if truthy(opts.get("twitter_id")):
         tid = str(opts["twitter_id"])
-        out += _meta("twitter:creator", tid if tid.startswith("@") else "@" + tid)
+        add(_meta("twitter:creator", tid if tid.startswith("@") else "@" + tid))
     if truthy(opts.get("twitter_site")):
-        out += _meta("twitter:site", opts["twitter_site"], False)
+        add(_meta("twitter:site", opts["twitter_site"], False))
     if truthy(opts.get("fb_admins")):
-        out += _og("fb:admins", opts["fb_admins"])
+        add(_og("fb:admins", opts["fb_admins"]))
     if truthy(opts.get("fb_app_id")):
-        out += _og("fb:app_id", opts["fb_app_id"])
-    return out.strip()
+        add(_og("fb:app_id", opts["fb_app_id"]))
+    return "".join(out).strip()
 
 
 def _utf16_key(s: str) -> bytes:

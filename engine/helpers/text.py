@@ -42,8 +42,21 @@ def truncate(ctx, value: Any = "", *args: Any, **kwargs: Any) -> str:
     omission = opts.get("omission")
     omission = "..." if omission is None else str(omission)
     separator = opts.get("separator")
-    return _text.truncate(_s(value), length=length, omission=omission,
-                          separator=separator if truthy(separator) else None)
+    separator = separator if truthy(separator) else None
+    text = _s(value)
+    if length <= 0:
+        cut = -1
+    elif separator is None:
+        cut = length + 1
+    elif isinstance(separator, str) and len(separator) == 1:
+        # The words cut off are never looked at: stop at the first separator after `length`
+        # (themes truncate whole post texts to a 200-character summary).
+        cut = text.find(separator, length + 1)
+    else:
+        cut = -1
+    if cut >= 0:
+        text = text[:cut]
+    return _text.truncate(text, length=length, omission=omission, separator=separator)
 
 
 def word_wrap(ctx, value: Any = "", *args: Any, **kwargs: Any) -> str:

@@ -173,12 +173,33 @@ def toc_items(content: str, min_depth: int = 1, max_depth: int = 6) -> list[_Hea
         content = _COMMENT.sub("", content)
     if not _NOT_MARKUP.search(content):
         found = [m for m in _HEADING.finditer(content) if f"h{m.group(1)}" in levels]
-        if all(_attrs(m.group(2)).get("id") for m in found):
-            for m in found:
-                collector.feed(m.group(0))
+        simple = [_SIMPLE.fullmatch(m.group(0)) for m in found]
+        if all(html.unescape(s.group(2)) if s else _attrs(m.group(2)).get("id")
+               for m, s in zip(found, simple)):
+            for m, s in zip(found, simple):
+                if s is not None and collector.current is None:
+                    collector.headings.append(_simple_heading(s))
+                else:
+                    collector.feed(m.group(0))
             return collector.headings
     collector.feed(content)
     return collector.headings
+
+
+# The usual rendered heading, `<h2 id="x"><a href="#x" class="headerlink" title="x"></a>Text</h2>`
+# (the permalink anchor optional): read directly, as the collector would read it.
+_SIMPLE = re.compile(r"""<h([1-6]) id="([^"<>]*)">(<a(?:\s+[\w-]+="[^"<>]*")*></a>)?([^<>]*)</h\1>""")
+
+
+def _simple_heading(m: re.Match[str]) -> _Heading:
+    h = _Heading(int(m.group(1)), html.unescape(m.group(2)), False)
+    if m.group(3):
+        h.parts.append("")            # the anchor: an empty child, not a permalink symbol
+    if m.group(4):
+        text = html.unescape(m.group(4))
+        h.all_text.append(text)
+        h.parts.append(escape_html(text))
+    return h
 
 
 def _truncate(items: list[_Heading], max_items: float) -> list[_Heading]:

@@ -10,13 +10,34 @@ from engine.helpers._util import options, site_memo, truthy
 def url_for(ctx, path: Any = "/", *args: Any, **kwargs: Any) -> str:
     """Root-prefixed URL of a site path; `relative=True` (or config.relative_link) gives a path
     relative to the page being rendered, as Hexo's `url_for(path, {relative})`."""
-    opts = options(args, kwargs)
+    if args or kwargs:
+        opts = options(args, kwargs)
+        relative = opts["relative"] if "relative" in opts else ctx.config.get("relative_link")
+    else:
+        relative = ctx.config.get("relative_link")
     path = "/" if path is None else str(path)
-    relative = opts["relative"] if "relative" in opts else ctx.config.get("relative_link")
-    if truthy(relative):
+    if relative is not None and relative is not False and truthy(relative):
         return urls.url_for(ctx.config, path, relative=ctx.path or "")
-    # The result only depends on the config and the path: memoise (themes call this a lot).
-    return site_memo(ctx, "url_for", path, lambda: urls.url_for(ctx.config, path, False))
+    # The result only depends on the config and the path: memoised per build (themes call this
+    # a lot), in a dict looked up once per page.
+    try:
+        memo = ctx.extra["_url_for"]
+    except (AttributeError, KeyError, TypeError):
+        memo = _url_memo(ctx)
+    url = memo.get(path)
+    if url is None:
+        url = memo[path] = urls.url_for(ctx.config, path, False)
+    return url
+
+
+def _url_memo(ctx) -> dict[str, str]:
+    extra = getattr(ctx, "extra", None)
+    memo = extra.get("_url_for") if isinstance(extra, dict) else None
+    if memo is None:
+        memo = site_memo(ctx, "url_for", None, dict)
+        if isinstance(extra, dict):
+            extra["_url_for"] = memo
+    return memo
 
 
 def full_url_for(ctx, path: Any = "/", *args: Any, **kwargs: Any) -> str:

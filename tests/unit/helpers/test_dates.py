@@ -5,6 +5,8 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ._oracle import call, make_ctx, route_json
 from engine.helpers.dates import Moment
@@ -64,3 +66,24 @@ def test_relative_date(ctx):
     now = datetime.now(timezone.utc)
     assert call(ctx, "relative_date", now - timedelta(days=3)) == "3 days ago"
     assert call(ctx, "relative_date", now + timedelta(days=800)) == "in 2 years"
+
+
+# The helpers format with the format string parsed once; the text must be engine.dates'.
+_FMT_PIECES = ["YYYY", "YY", "Y", "y", "M", "MM", "MMM", "MMMM", "Mo", "D", "DD", "Do", "DDD",
+               "DDDD", "d", "dd", "ddd", "dddd", "e", "E", "w", "wo", "W", "gggg", "GGGG", "H",
+               "HH", "h", "hh", "k", "m", "mm", "s", "ss", "S", "SSS", "a", "A", "Z", "ZZ", "z",
+               "X", "x", "Q", "N", "L", "LL", "LLL", "LLLL", "l", "ll", "LT", "LTS", "[at] ",
+               "[", "]", "\\", "\\Y", "-", "/", ", ", ":", " ", "年", "T", "Hmm"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_FMT_PIECES), max_size=8).map("".join),
+       st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30),
+                    timezones=st.sampled_from([timezone.utc, ZoneInfo("Asia/Shanghai"),
+                                               ZoneInfo("America/New_York")])),
+       st.sampled_from([None, timezone.utc, ZoneInfo("Asia/Shanghai")]),
+       st.sampled_from(["en", "zh-cn", "de", None]))
+def test_parsed_formats_format_like_engine_dates(fmt, dt, tz, lang):
+    from engine.dates import moment_format
+    from engine.helpers.dates import _moment
+    assert _moment(dt, fmt, tz, lang) == moment_format(dt, fmt, tz=tz, lang=lang)

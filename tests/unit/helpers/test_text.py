@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ._oracle import call, make_ctx, route_json
 from ._oracle import SITE_CALLS, all_routes, site_cases
@@ -63,3 +65,16 @@ def test_number_format_details(ctx):
     assert call(ctx, "number_format", 1.239, precision=2) == "1.24"
     assert call(ctx, "number_format", 1.25, precision=0) == "1"
     assert call(ctx, "number_format", 5.0) == "5"
+
+
+# truncate() hands the primitive only the text up to the first separator after `length`: the
+# result must be the primitive's on the whole text.
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab  -.", max_size=60), st.integers(-3, 40),
+       st.sampled_from([None, " ", "-", "ab", ""]), st.sampled_from(["...", "", "…"]))
+def test_truncate_reads_only_what_it_keeps(text, length, separator, omission):
+    from engine import text as primitives
+    expected = primitives.truncate(text, length=length or 30, omission=omission,
+                                   separator=separator or None)
+    assert call(make_ctx("feature-site"), "truncate", text, length=length, omission=omission,
+                separator=separator) == expected

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ._oracle import call, make_ctx, route_json
 from ._oracle import all_routes
@@ -68,3 +70,25 @@ def test_fast_and_full_paths_agree(ctx):
     fast = [(h.level, h.id, h.text) for h in toc_items(content)]
     full = [(h.level, h.id, h.text) for h in toc_items("<!---->" + content)]
     assert fast == full and len(fast) == 11
+
+
+# The direct reading of the usual heading markup must give what the tag walker gives.
+_ID = st.text(alphabet='ab1-_ &;#x27.é"<', min_size=1, max_size=6)
+_TEXT = st.text(alphabet='ab ¶&;amp#39<>"é\n', max_size=8)
+_ANCHOR = st.sampled_from(["", "<a></a>", '<a href="#x" class="headerlink" title="x"></a>',
+                           '<a id="y"></a>', '<a data-toc-unnumbered="true"></a>', "<a>¶</a>"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.integers(1, 6), _ID, _ANCHOR, _TEXT)
+def test_simple_headings_read_like_the_walker(level, ident, anchor, text):
+    from engine.helpers.toc import _HEADINGS, _SIMPLE, _Collector, _simple_heading
+    markup = f'<h{level} id="{ident}">{anchor}{text}</h{level}>'
+    m = _SIMPLE.fullmatch(markup)
+    if m is None:
+        return
+    walker = _Collector(_HEADINGS)
+    walker.feed(markup)
+    fields = ("level", "id", "unnumbered", "parts", "all_text", "text")
+    assert [getattr(_simple_heading(m), f) for f in fields] == \
+        [getattr(walker.headings[0], f) for f in fields]

@@ -3,9 +3,13 @@ Chinese or Japanese, which are written without spaces)."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.helpers import builtin_helpers
-from engine.helpers.misc import HELPERS, word_count
+from engine.helpers.misc import _CJK_CHAR, _WORD, HELPERS, word_count
+from engine.model import Site
+from engine.render_context import RenderContext
 
 
 @pytest.mark.parametrize("content, expected", [
@@ -33,3 +37,31 @@ def test_registered_and_reading_time_scale():
     # A 1,000-character Chinese post reads like a 1,000-word English one, not like one word.
     assert word_count(None, "<p>" + "字" * 1000 + "</p>") == 1000
     assert word_count(None, "<p>" + "word " * 1000 + "</p>") == 1000
+
+
+# The shortcuts (ASCII text counted without a regex; a run of letters and digits between spaces
+# is one word) must count exactly what the word regex alone counts, CJK, underscores, joiners
+# and odd Unicode digits included.
+_ALPHABET = "ab Z9_ \t\n'’.-,!é字カ한٣²ⅷ　\u00a0"
+_ASCII = "ab Z9_ \t\n'.-,!/&;"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=40))
+def test_token_shortcut_counts_like_the_regex(text):
+    expected = len(_CJK_CHAR.findall(text)) + len(_WORD.findall(text))
+    assert word_count(None, text) == expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_ASCII, max_size=40))
+def test_ascii_count_is_the_regex_count(text):
+    assert word_count(None, text) == len(_WORD.findall(text))
+
+
+def test_memoised_per_site():
+    site = Site()
+    ctx = RenderContext(engine=None, site=site)
+    assert word_count(ctx, "<p>one two</p>") == 2
+    assert word_count(ctx, "<p>one two</p>") == 2
+    assert ("word_count", "<p>one two</p>") in site.__dict__["_pyhexo_helper_memo"]
