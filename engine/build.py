@@ -161,7 +161,7 @@ def run_build(engine: "Engine", writer: "OutputWriter | None" = None) -> BuildRe
         log.warn(EngineError(f"no layout found for {len(no_layout)} route(s): {names}",
                              path=display_path(engine, theme / "layout") if theme else None,
                              hint="add the view (e.g. index.html, post.html) to the theme"))
-    timer.lap("render_routes")
+    timer.lap("render_routes" if writer is None else "render_and_write")
     keep -= set(outputs)
     failed_sources = {f"{engine.source_display}/{rel}" for rel in failed}
     failed_sources.update(f"{engine.source_display}/{d.source}" for d in

@@ -154,4 +154,5 @@ def test_profile_prints_phases_posts_and_templates(make_site):
     site = make_site({"source/_posts/one.md": POST.format(title="One", day=1)})
     code, out = run(site, "generate", "--profile")
     assert code == 0
-    assert "render posts" in out and "_posts/one.md" in out and "post.html" in out
+    assert "render posts" in out and "render and write" in out
+    assert "_posts/one.md" in out and "post.html" in out
