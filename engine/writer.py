@@ -227,7 +227,8 @@ def _write_new(target: Path, body: bytes) -> None:
     else:
         _via_temp(target, lambda fh: fh.write(body), TMP_PREFIX, ".tmp", mode=0o644)
         return
-    try:
+
+    def fill() -> None:
         try:
             view = memoryview(body)
             while view:
@@ -235,13 +236,8 @@ def _write_new(target: Path, body: bytes) -> None:
             os.fchmod(fd, 0o644)    # what mkstemp+chmod gave: independent of the umask
         finally:
             os.close(fd)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+
+    _fill_and_rename(tmp, target, fill)
 
 
 def _tmp_token() -> str:
@@ -258,11 +254,21 @@ def _via_temp(path: Path, fill, prefix: str, suffix: str = "", mode: int | None 
     """Fill a temp file beside `path`, then rename it into place: readers (and a crash) only ever
     see the old file or the new one; a failure leaves no temp file behind."""
     fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=path.parent)
-    try:
+
+    def write() -> None:
         with os.fdopen(fd, "wb") as fh:
             fill(fh)
         if mode is not None:
             os.chmod(tmp, mode)
+
+    _fill_and_rename(tmp, path, write)
+
+
+def _fill_and_rename(tmp: str, path: Path, fill) -> None:
+    """Run `fill()` (writes and closes `tmp`), then rename `tmp` onto `path`; on any failure,
+    `tmp` is removed and the error goes on."""
+    try:
+        fill()
         os.replace(tmp, path)
     except BaseException:
         try:
