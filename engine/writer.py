@@ -325,10 +325,6 @@ def _prune_empty_dirs(directory: Path, stop: Path) -> None:
         directory = directory.parent
 
 
-def _read_manifest(path: Path) -> dict[str, list]:
-    return _read_manifest_state(path)[0]
-
-
 def _read_manifest_state(path: Path) -> tuple[dict[str, list], bool]:
     """(files, complete). A missing or unreadable manifest counts as incomplete: the disk state
     is unknown, so everything is rewritten and leftover temp files are swept."""
