@@ -9,6 +9,7 @@ and no page is ever held by the parent.
 """
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import time
@@ -18,8 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from engine.doc_cache import DocCache
 from engine.errors import EngineError, ErrorList, PluginError, RouteError, SourceError
 from engine.model import Document, Site
+from engine.reads import Hooks, Reads, recording
 from engine.routes import Route, RouteTable, normalize_route_path
 from engine.scan import CANNOT_READ
 from engine.frontmatter import key_line
@@ -27,6 +30,7 @@ from engine.site_model import build_site, display_path, load_data, load_document
 
 if TYPE_CHECKING:
     from engine.core import Engine
+    from engine.route_deps import RoutePlan
     from engine.writer import OutputWriter, Written
 
 _build_ids = itertools.count(1)
@@ -84,12 +88,13 @@ def run_build(engine: "Engine", writer: "OutputWriter | None" = None) -> BuildRe
     pages: list[Document] = []
     data_files = []
     engine.source_assets = []
+    doc_cache = DocCache(engine) if engine.use_cache else None
     for sf in scan.files:
         if sf.kind in ("post", "draft", "page"):
             if sf.kind == "draft" and not show_drafts:
                 continue
             try:
-                doc = load_document(engine, sf)
+                doc = doc_cache.load(sf) if doc_cache is not None else load_document(engine, sf)
             except EngineError as err:
                 log.error(err)
                 failed.add(sf.rel)
@@ -104,6 +109,12 @@ def run_build(engine: "Engine", writer: "OutputWriter | None" = None) -> BuildRe
             data_files.append(sf)
         elif sf.kind == "asset":
             engine.source_assets.append(sf)
+    if doc_cache is not None:
+        try:
+            doc_cache.save()
+        except OSError as exc:   # a read-only or full disk costs speed, not the build
+            log.warn(EngineError(f"cannot save the document cache: {exc}",
+                                 path=str(doc_cache.path)))
     data = load_data(engine, data_files, log)
     timer.lap("load")
 
@@ -139,10 +150,12 @@ def run_build(engine: "Engine", writer: "OutputWriter | None" = None) -> BuildRe
     outputs: dict[str, bytes | Path | Written] = {}
     no_layout: list[str] = []
     copy_failures: dict[str, EngineError] = {}
+    plan = None
     if writer is not None:
+        plan = _route_plan(engine, site, routes)   # reads the record before prepare drops it
         writer.prepare([r.path for r in routes],
                        {r.path: r.source for r in routes if r.source})
-    for route, body, err in _render_all(engine, routes, site, writer):
+    for route, body, err in _render_all(engine, routes, site, writer, plan):
         if isinstance(err, _CopyFailed):
             copy_failures[route.path] = err.error
             continue
@@ -162,6 +175,9 @@ def run_build(engine: "Engine", writer: "OutputWriter | None" = None) -> BuildRe
                              path=display_path(engine, theme / "layout") if theme else None,
                              hint="add the view (e.g. index.html, post.html) to the theme"))
     timer.lap("render_routes" if writer is None else "render_and_write")
+    if plan is not None:
+        plan.save(engine)
+        timer.timings["routes_reused"] = plan.reused
     keep -= set(outputs)
     failed_sources = {f"{engine.source_display}/{rel}" for rel in failed}
     failed_sources.update(f"{engine.source_display}/{d.source}" for d in
@@ -179,51 +195,82 @@ class _CopyFailed:
     error: EngineError
 
 
+def _route_plan(engine: "Engine", site: Site, routes: list[Route]) -> "RoutePlan | None":
+    """Dependency records for this build (`engine.route_deps`), unless caching is off
+    (`--force`), the build is profiled, or paths nest (those writes stay serial, in order)."""
+    if not engine.use_cache or engine.profile is not None or _nested_paths(routes):
+        return None
+    from engine.route_deps import RoutePlan, load_record
+    return RoutePlan(engine, site, load_record(engine))
+
+
 def _render_all(engine: "Engine", routes: list[Route], site: Site,
-                writer: "OutputWriter | None" = None):
+                writer: "OutputWriter | None" = None, plan: "RoutePlan | None" = None):
     """(route, body or None, error or None) for every route, in order; theme-rendered routes go
     through the worker pool when there are enough of them to pay for it. With a `writer`, each
-    body is written where it was made and replaced by its `Written` record."""
+    body is written where it was made and replaced by its `Written` record. With a `plan`, pages
+    it vouches for keep last build's file, and what the others read is recorded for the next."""
     from engine.parallel import pool_is_worth_it, render_routes_in_pool
     if writer is not None and _nested_paths(routes):
         # 'a' and 'a/b.html' both routes: which one ends up on disk follows the route order, so
         # these writes stay serial, in the parent.
         return [(route, *_write_one(writer, route, body, err))
                 for route, body, err in _render_all(engine, routes, site)]
-    themed = [i for i, r in enumerate(routes) if r.layouts is not None or writer is not None]
-    results: list[tuple[Any, Any]] = [(None, None)] * len(routes)
-    if pool_is_worth_it(len(themed), engine.concurrency) and engine.profile is None:
-        engine.theme.warm_up()
-        subset = [routes[i] for i in themed]
-        for k, body, err in render_routes_in_pool(engine, subset, site, engine.concurrency,
-                                                  writer):
-            results[themed[k]] = (body, err)
-        pooled = set(themed)
-        pending = [i for i in range(len(routes)) if i not in pooled]
-    else:
-        pending = range(len(routes))
-    profile = engine.profile
-    if profile is not None:
-        engine.theme.warm_up()   # compile first, so template times are rendering only
-    for i in pending:
-        started = time.perf_counter()
-        results[i] = render_and_write(engine, routes[i], site, writer)
-        if profile is not None and routes[i].layouts is not None:
-            view = next((v for v in map(engine.theme.find_view, routes[i].layouts) if v), "?")
-            views = profile.setdefault("views", {})
-            views[view] = views.get(view, 0.0) + time.perf_counter() - started
-            profile.setdefault("routes", {})[routes[i].path] = time.perf_counter() - started
-    return [(route, body, err) for route, (body, err) in zip(routes, results)]
+    results: list[tuple[Any, Any, Any]] = [(None, None, None)] * len(routes)
+    todo = range(len(routes))
+    if plan is not None and writer is not None:
+        todo = []
+        for i, route in enumerate(routes):
+            written = plan.reuse(route, writer)
+            if written is None:
+                todo.append(i)
+            else:
+                results[i] = (written, None, None)
+    record = plan is not None
+    with Hooks() if record else contextlib.nullcontext():
+        themed = [i for i in todo if routes[i].layouts is not None or writer is not None]
+        if pool_is_worth_it(len(themed), engine.concurrency) and engine.profile is None:
+            engine.theme.warm_up()
+            subset = [routes[i] for i in themed]
+            for k, body, err, reads in render_routes_in_pool(engine, subset, site,
+                                                             engine.concurrency, writer, record):
+                results[themed[k]] = (body, err, reads)
+            pooled = set(themed)
+            pending = [i for i in todo if i not in pooled]
+        else:
+            pending = todo
+        profile = engine.profile
+        if profile is not None:
+            engine.theme.warm_up()   # compile first, so template times are rendering only
+        for i in pending:
+            started = time.perf_counter()
+            results[i] = render_and_write(engine, routes[i], site, writer, record)
+            if profile is not None and routes[i].layouts is not None:
+                view = next((v for v in map(engine.theme.find_view, routes[i].layouts) if v), "?")
+                views = profile.setdefault("views", {})
+                views[view] = views.get(view, 0.0) + time.perf_counter() - started
+                profile.setdefault("routes", {})[routes[i].path] = time.perf_counter() - started
+    if plan is not None:
+        for route, (body, err, reads) in zip(routes, results):
+            if reads is not None and err is None and body is not None:
+                plan.rendered(route, reads)
+    return [(route, body, err) for route, (body, err, _reads) in zip(routes, results)]
 
 
-def render_and_write(engine: "Engine", route: Route, site: Site,
-                     writer: "OutputWriter | None") -> tuple[Any, Any]:
-    """(body, or its `Written` record when a writer is given; error or None) for one route."""
+def render_and_write(engine: "Engine", route: Route, site: Site, writer: "OutputWriter | None",
+                     record: bool = False) -> tuple[Any, Any, "Reads | None"]:
+    """(body, or its `Written` record when a writer is given; error or None; what a themed
+    route read, when asked to `record`) for one route."""
+    reads = Reads() if record and route.layouts is not None else None
     try:
-        body = render_route(engine, route, site)
+        if reads is None:
+            body = render_route(engine, route, site)
+        else:
+            with recording(reads):
+                body = render_route(engine, route, site)
     except EngineError as err:
-        return None, err
-    return _write_one(writer, route, body, None)
+        return None, err, None
+    return (*_write_one(writer, route, body, None), reads)
 
 
 def _write_one(writer: "OutputWriter | None", route: Route, body: Any, err: Any) -> tuple[Any, Any]:
@@ -240,7 +287,14 @@ def _write_one(writer: "OutputWriter | None", route: Route, body: Any, err: Any)
 
 def _nested_paths(routes: list[Route]) -> bool:
     paths = {r.path for r in routes}
-    return any(str(parent) in paths for p in paths for parent in PurePosixPath(p).parents)
+    for path in paths:
+        cut = path.rfind("/")
+        while cut > 0:
+            path = path[:cut]
+            if path in paths:
+                return True
+            cut = path.rfind("/")
+    return False
 
 
 def render_route(engine: "Engine", route: Route, site: Site) -> bytes | Path | None:

@@ -1,7 +1,7 @@
 """Persistent render cache: a post's rendered HTML, keyed by everything that can change it.
 
 Rendering Markdown, tags and highlighting is the expensive part of a build. The key of a document
-is a hash of: the engine version, the site and theme config, the registered extensions and plugin
+is a hash of: the engine version and code, the site and theme config, the registered extensions and plugin
 files, the document's source path and full text, and — only for bodies that use `{% tags %}`, which
 can read other documents (post_link, asset_img) — a signature of every document's slug, path and
 title and of post asset folders. A hit therefore gives exactly the bytes a fresh render would.
@@ -52,6 +52,7 @@ class RenderCache:
             st = p.stat()
             h.update(f"{p}:{st.st_mtime_ns}:{st.st_size}".encode())
         h.update(f"drafts:{engine.drafts}".encode())
+        h.update(code_stamp().encode())
         return h.hexdigest()
 
     @staticmethod
@@ -111,6 +112,16 @@ class RenderCache:
         write_atomic_with(self.path, lambda fh: pickle.dump(data, fh, pickle.HIGHEST_PROTOCOL),
                           prefix=".render-cache-")
         self.dirty = False
+
+
+def code_stamp() -> str:
+    """The engine's own code: a release changes `__version__`, a development checkout only the
+    files (their times and sizes; about 1 ms)."""
+    h = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        st = path.stat()
+        h.update(f"{path}:{st.st_mtime_ns}:{st.st_size}\n".encode())
+    return h.hexdigest()
 
 
 def open_cache(engine: "Engine") -> RenderCache | None:

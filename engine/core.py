@@ -40,6 +40,8 @@ class Engine:
         self.use_cache = True
         # `generate --profile`: per-document and per-route seconds, filled by a build.
         self.profile: dict[str, dict[str, float]] | None = None
+        # Render-cache key of each document of the last `render_documents` (engine.route_deps).
+        self.render_keys: dict[str, str] = {}
         self.source_assets: list[SourceFile] = []
         self.extend = Extend()
         self._register_builtins()
@@ -104,12 +106,13 @@ class Engine:
         from engine.cache import RenderCache, cached_value, open_cache
         cache = open_cache(self)
         keys: dict[int, str] = {}
+        self.render_keys = {}
         todo = docs
         if cache is not None:
             site_sig = RenderCache.site_signature(site)
             todo = []
             for doc in docs:
-                key = keys[id(doc)] = cache.key_for(doc, site_sig)
+                key = keys[id(doc)] = self.render_keys[doc.source] = cache.key_for(doc, site_sig)
                 hit = cache.get(key)
                 if hit is None:
                     todo.append(doc)

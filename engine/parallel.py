@@ -43,14 +43,16 @@ def render_in_pool(engine: "Engine", docs: list["Document"], site: "Site",
 
 
 def render_routes_in_pool(engine: "Engine", routes: list, site: "Site", workers: int,
-                          writer=None) -> list[tuple[int, Any, Any]]:
-    """[(index, bytes or None (no layout), error or None)] for theme-rendered routes.
+                          writer=None, record: bool = False) -> list[tuple[int, Any, Any, Any]]:
+    """[(index, bytes or None (no layout), error or None, reads or None)] for theme-rendered
+    routes; with `record`, what each themed route read (`engine.reads`, hooks installed by the
+    caller before the fork).
 
     Forked after the posts are rendered, so workers see every document's content; each returns
     the page bytes, which are cheap to send back compared with rendering them, or, given an
     `OutputWriter`, writes the page itself and returns its small `Written` record."""
     return _run_pool(_render_route_batch, len(routes), workers, max_chunk=64,
-                     engine=engine, routes=routes, site=site, writer=writer)
+                     engine=engine, routes=routes, site=site, writer=writer, record=record)
 
 
 def _run_pool(batch_fn, count: int, workers: int, max_chunk: int, **state: Any) -> list:
@@ -95,17 +97,18 @@ def _render_batch(indices: list[int]) -> list[tuple[int, tuple | None, Any]]:
     return results
 
 
-def _render_route_batch(indices: list[int]) -> list[tuple[int, Any, Any]]:
+def _render_route_batch(indices: list[int]) -> list[tuple[int, Any, Any, Any]]:
     from engine.build import render_and_write
     engine = _worker_state["engine"]
     routes = _worker_state["routes"]
     site = _worker_state["site"]
     writer = _worker_state["writer"]
+    record = _worker_state["record"]
     results = []
     for i in indices:
         try:
-            results.append((i, *render_and_write(engine, routes[i], site, writer)))
+            results.append((i, *render_and_write(engine, routes[i], site, writer, record)))
         except Exception as exc:
             results.append((i, None, EngineError(f"{type(exc).__name__}: {exc} "
-                                                 f"(rendering {routes[i].path})")))
+                                                 f"(rendering {routes[i].path})"), None))
     return results

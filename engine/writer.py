@@ -25,6 +25,8 @@ from pathlib import Path, PurePosixPath
 from engine.errors import EngineError, RouteError, SourceError
 
 MANIFEST_NAME = "manifest.json"
+# Cache files that describe public/ (engine.route_deps): stale the moment a write begins.
+DESCRIBES_OUTPUT = ("route-deps.pickle",)
 TMP_PREFIX = ".pyhexo-"
 # Exactly the names `tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".tmp")` creates (and the
 # manifest's own temp files): a user's file is never matched.
@@ -82,6 +84,8 @@ class OutputWriter:
         sources = sources or {}
         self.public_dir.mkdir(parents=True, exist_ok=True)
         self.old, self.complete = _read_manifest_state(self.manifest_path)
+        for name in DESCRIBES_OUTPUT:
+            (self.cache_dir / name).unlink(missing_ok=True)
         if not self.complete:
             sweep_temp_files(self.public_dir, self.cache_dir)
         # Saved before touching public/: a kill from here on leaves an incomplete manifest that
@@ -105,6 +109,18 @@ class OutputWriter:
             return Written(sig, size, False)
         _atomic_write(target, body, self.public_dir, self._ready)
         return Written(sig, size, True)
+
+    def reuse(self, rel: str) -> Written | None:
+        """The previous build's record of `rel` if the file is still there as it wrote it (by
+        the manifest and the file's size), for a page that needs no rendering; else None."""
+        prev = self.old.get(rel)
+        if not self.complete or not prev or not prev[0] or prev[0].startswith("file:"):
+            return None
+        try:
+            target = safe_output_path(self.public_dir, rel)
+        except RouteError:
+            return None
+        return Written(prev[0], prev[1], False) if _size_is(target, prev[1]) else None
 
     def finish(self, entries: dict[str, Written], keep: set[str] = frozenset(),
                sources: dict[str, str] | None = None, failed_sources: set[str] = frozenset(),
