@@ -14,7 +14,7 @@ import itertools
 import os
 import time
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
@@ -328,14 +328,15 @@ def _unsafe_route(engine: "Engine", route: Route, warned: set[str], log: ErrorLi
     (`permalink: ../../x`), or a verbatim copy of a file that a symlink takes outside the site
     (`_posts/x/passwd -> /etc/passwd` in a post asset folder, or in the theme's source/)."""
     path = normalize_route_path(route.path)
-    parts = PurePosixPath(path).parts
+    # PurePosixPath's parts, without building one per route ('a//b', 'a/./b' → a, b).
+    parts = [p for p in path.split("/") if p and p != "."]
     if ".." in parts or "\\" in path or "\x00" in path or (len(path) > 1 and path[1] == ":"):
         log.error(RouteError(f"output path {path!r} would be written outside the output folder; "
                           f"this {route.kind} is not written", path=route.source,
                           line=_front_matter_line(route, "permalink") or (1 if route.source else None),
                           hint="use a permalink without '..'"))
         return True
-    route.path = "/".join(p for p in parts if p != ".")   # 'tags//x' and './x' are one file
+    route.path = "/".join(parts)   # 'tags//x' and './x' are one file
     if isinstance(route.data, Path):
         real = os.path.realpath(route.data)
         roots = [engine.site_dir, engine.source_dir.resolve().parent]

@@ -3,8 +3,8 @@
 Rendering Markdown, tags and highlighting is the expensive part of a build. The key of a document
 is a hash of: the engine version and code, the site and theme config, the registered extensions and plugin
 files, the document's source path and full text, and — only for bodies that use `{% tags %}`, which
-can read other documents (post_link, asset_img) — a signature of every document's slug, path and
-title and of post asset folders. A hit therefore gives exactly the bytes a fresh render would.
+can read other documents (post_link, asset_img) and data files (publications) — a signature of
+every document's slug, path and title, of post asset folders and of the files under source/_data. A hit therefore gives exactly the bytes a fresh render would.
 
 The cache lives in `.pyhexo-cache/render-cache.pickle` (removed by `pyhexo clean`), is written
 atomically, and is dropped whole when its format version changes. Entries not used by a build are
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from engine.core import Engine
     from engine.model import Document, Site
 
-FORMAT = 1
+FORMAT = 2
 FILE_NAME = "render-cache.pickle"
 
 
@@ -56,8 +56,10 @@ class RenderCache:
         return h.hexdigest()
 
     @staticmethod
-    def site_signature(site: "Site") -> str:
+    def site_signature(site: "Site", engine: "Engine | None" = None) -> str:
         h = hashlib.sha256()
+        if engine is not None:
+            h.update(side_inputs_digest(engine).encode())
         for doc in (*site.posts, *site.pages):
             h.update(f"{doc.source}\0{doc.slug}\0{doc.path}\0{doc.title}\n".encode())
             if doc.asset_dir:
@@ -92,13 +94,18 @@ class RenderCache:
     def _load(self) -> None:
         try:
             with open(self.path, "rb") as fh:
-                data = pickle.load(fh)
+                header = pickle.load(fh)
+                # Entries made under another config or engine can never hit: not even read, so
+                # a changed config does not hold the old site's HTML in memory for a build.
+                if isinstance(header, dict) and header.get("format") == FORMAT and \
+                        header.get("version") == __version__ and \
+                        header.get("engine_key") == self.engine_key:
+                    entries = pickle.load(fh)
+                    if isinstance(entries, dict):
+                        self.entries = entries
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
                 ValueError, TypeError):
             return   # no cache or an unreadable one: start empty, never fail the build
-        if isinstance(data, dict) and data.get("format") == FORMAT and \
-                data.get("version") == __version__:
-            self.entries = data.get("entries", {})
 
     def save(self) -> None:
         stale = set(self.entries) - self.used
@@ -107,11 +114,43 @@ class RenderCache:
         for key in stale:
             del self.entries[key]
         from engine.writer import write_atomic_with
-        data = {"format": FORMAT, "version": __version__, "entries": self.entries}
-        # Streamed: at 5,000 posts the pickle is ~90 MB that would otherwise sit in memory.
-        write_atomic_with(self.path, lambda fh: pickle.dump(data, fh, pickle.HIGHEST_PROTOCOL),
-                          prefix=".render-cache-")
+        header = {"format": FORMAT, "version": __version__, "engine_key": self.engine_key}
+
+        def dump(fh) -> None:
+            # Streamed: at 5,000 posts the pickle is ~90 MB that would otherwise sit in memory.
+            pickle.dump(header, fh, pickle.HIGHEST_PROTOCOL)
+            pickle.dump(self.entries, fh, pickle.HIGHEST_PROTOCOL)
+
+        write_atomic_with(self.path, dump, prefix=".render-cache-")
         self.dirty = False
+
+
+def side_inputs_digest(engine: "Engine") -> str:
+    """The files tags and helpers read besides the documents: everything under source/_data
+    (BibTeX for `{% publications %}`, news; its YAML and JSON are also `site.data`) and the
+    scholar's configured `bib` and `csl` files. By content: a file saved twice within one clock
+    tick still counts."""
+    source = Path(engine.config.source_dir)
+    paths: list[Path] = []
+    data_dir = source / "_data"
+    if data_dir.is_dir():
+        paths += sorted(p for p in data_dir.rglob("*") if p.is_file())
+    scholar = engine.config.raw.get("scholar")
+    if isinstance(scholar, dict):
+        for key, base in (("bib", source), ("file", source), ("csl", Path(engine.site_dir))):
+            value = scholar.get(key)
+            if isinstance(value, str) and value.endswith((".bib", ".json", ".csl")):
+                path = Path(value) if Path(value).is_absolute() else base / value
+                if path.is_file():
+                    paths.append(path)
+    h = hashlib.sha256()
+    for path in paths:
+        h.update(f"{path}\0".encode("utf-8", "surrogateescape"))
+        try:
+            h.update(hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
+        except OSError:
+            h.update(b"?")
+    return h.hexdigest()
 
 
 def code_stamp() -> str:

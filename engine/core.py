@@ -109,7 +109,7 @@ class Engine:
         self.render_keys = {}
         todo = docs
         if cache is not None:
-            site_sig = RenderCache.site_signature(site)
+            site_sig = RenderCache.site_signature(site, self)
             todo = []
             for doc in docs:
                 key = keys[id(doc)] = self.render_keys[doc.source] = cache.key_for(doc, site_sig)

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from engine.scan import SourceFile
 
 FILE_NAME = "documents.pickle"
-FORMAT = 1
+FORMAT = 2
 RACY_NS = 2_000_000_000     # coarser than any file system's timestamps (FAT: 2 s)
 
 
@@ -38,10 +38,12 @@ class DocCache:
         self.hits = 0
         try:
             with open(self.path, "rb") as fh:
-                data = pickle.load(fh)
-            if isinstance(data, dict) and data.get("format") == FORMAT and \
-                    data.get("key") == self.key:
-                self.entries = data["entries"]
+                header = pickle.load(fh)
+                if isinstance(header, dict) and header.get("format") == FORMAT and \
+                        header.get("key") == self.key:    # else the entries are not even read
+                    entries = pickle.load(fh)
+                    if isinstance(entries, dict):
+                        self.entries = entries
         except Exception:  # noqa: BLE001 - missing or unreadable: parse everything, never fail
             self.entries = {}
 
@@ -91,9 +93,13 @@ class DocCache:
             self.entries = self.fresh = {}
             return
         from engine.writer import write_atomic_with
-        data = {"format": FORMAT, "key": self.key, "entries": self.fresh}
+        header = {"format": FORMAT, "key": self.key}
+
+        def dump(fh) -> None:
+            pickle.dump(header, fh, pickle.HIGHEST_PROTOCOL)
+            pickle.dump(self.fresh, fh, pickle.HIGHEST_PROTOCOL)
+
         try:
-            write_atomic_with(self.path, lambda fh: pickle.dump(data, fh, pickle.HIGHEST_PROTOCOL),
-                              prefix=".documents-")
+            write_atomic_with(self.path, dump, prefix=".documents-")
         finally:
             self.entries = self.fresh = {}     # the blobs are not needed past the load phase

@@ -186,7 +186,11 @@ def _feed(h: Any, value: Any, depth: int) -> bool:
         return False
     elif isinstance(value, (list, tuple)):     # Query too
         h.update(b"[%d:" % len(value))
-        return all(_feed(h, item, depth + 1) for item in value)
+        for item in value:
+            if type(item) is Document:          # posts of an index page: by identity
+                h.update(b"doc:" + raw_get(item, "source").encode("utf-8", "surrogatepass") + b";")
+            elif not _feed(h, item, depth + 1):
+                return False
     elif isinstance(value, dict):              # PageData too
         h.update(b"{%d:" % len(value))
         for key, item in value.items():
@@ -236,9 +240,12 @@ def doc_digests(doc: "Document") -> dict[str, bytes]:
 def data_digest(route: "Route") -> bytes | None:
     """A digest of what the theme gets for a route besides the site: its kind, layouts, path
     and page data; None when the data has no stable digest (always rendered)."""
-    h = hashlib.blake2b(digest_size=12)
-    h.update(f"{route.kind}\0{route.layouts}\0{route.path}\0".encode("utf-8", "surrogatepass"))
+    head = f"{route.kind}\0{route.layouts}\0{route.path}\0"
     data = route.data
+    if type(data) is Document:      # a post or a page: by identity, its fields are in the reads
+        return (head + raw_get(data, "source")).encode("utf-8", "surrogatepass")
+    h = hashlib.blake2b(digest_size=12)
+    h.update(head.encode("utf-8", "surrogatepass"))
     if isinstance(data, dict) and data.get("path") == route.path:
         data = {k: v for k, v in data.items() if k != "path"}   # the theme sets it while rendering
     return h.digest() if _feed(h, data, 0) else None
@@ -247,9 +254,10 @@ def data_digest(route: "Route") -> bytes | None:
 def site_key(engine: "Engine", site: "Site") -> str:
     """Everything besides the documents that a themed page can depend on (the engine
     fingerprint covers config, extensions, plugins and the engine's own code)."""
-    from engine.cache import RenderCache
+    from engine.cache import RenderCache, side_inputs_digest
     h = hashlib.blake2b(digest_size=16)
     h.update(RenderCache.engine_fingerprint(engine).encode())
+    h.update(side_inputs_digest(engine).encode())      # BibTeX and other files helpers read
     h.update(f"safe:{engine.safe}\0theme:{engine.config.theme_dir}\0".encode())
     h.update(value_digest(site.data))
     theme = engine.config.theme_dir

@@ -8,6 +8,7 @@ post_asset (non-renderable file under `_posts/`), asset (copied verbatim). Hidde
 from __future__ import annotations
 
 import os
+import stat
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -150,10 +151,11 @@ def scan_source(source_dir: Path, config_raw: dict) -> ScanResult:
     root_real = source_dir.resolve()
     site_real = root_real.parent
     seen_dirs: set[str] = set()
-    for dirpath, dirnames, filenames in os.walk(source_dir, followlinks=True):
+    top = str(source_dir)
+    for dirpath, dirnames, filenames in os.walk(top, followlinks=True):
         real = os.path.realpath(dirpath)
+        rel_dir = os.path.relpath(dirpath, top).replace(os.sep, "/")
         if real in seen_dirs or not _inside(real, site_real):
-            rel_dir = Path(dirpath).relative_to(source_dir).as_posix()
             skipped.append((rel_dir, "symlinked directory outside the site" if real not in seen_dirs
                             else "symlinked directory already included (a loop or a second link "
                                  "to the same folder)"))
@@ -161,24 +163,27 @@ def scan_source(source_dir: Path, config_raw: dict) -> ScanResult:
             continue
         seen_dirs.add(real)
         dirnames.sort()
+        prefix = "" if rel_dir == "." else rel_dir + "/"
         for name in sorted(filenames):
-            full = Path(dirpath, name)
-            rel = full.relative_to(source_dir).as_posix()
+            rel = prefix + name
             kind = classify(rel, config_raw)
             if kind is None:
                 continue
-            if full.is_symlink() and not _inside(os.path.realpath(full), site_real):
-                skipped.append((rel, "symlink to a file outside the site"))
-                continue
+            full = os.path.join(dirpath, name)
             try:
-                st = full.stat()
+                st = os.lstat(full)
+                if stat.S_ISLNK(st.st_mode):
+                    if not _inside(os.path.realpath(full), site_real):
+                        skipped.append((rel, "symlink to a file outside the site"))
+                        continue
+                    st = os.stat(full)
             except OSError as exc:
                 skipped.append((rel, f"{CANNOT_READ}: {exc.strerror or exc}"))
                 continue
             if not os.access(full, os.R_OK):
                 skipped.append((rel, f"{CANNOT_READ}: permission denied"))
                 continue
-            files.append(SourceFile(rel, full, kind, st.st_mtime, st.st_size))
+            files.append(SourceFile(rel, Path(full), kind, st.st_mtime, st.st_size))
     # os.walk order (a directory's files, then its sorted subdirectories) is Hexo's processing
     # order, which decides the creation order of tags and categories.
     return ScanResult(files, skipped)

@@ -116,11 +116,14 @@ class OutputWriter:
         prev = self.old.get(rel)
         if not self.complete or not prev or not prev[0] or prev[0].startswith("file:"):
             return None
+        # `rel` is a path this writer wrote last time, so it passed `safe_output_path` then.
         try:
-            target = safe_output_path(self.public_dir, rel)
-        except RouteError:
+            st = os.lstat(f"{self.public_dir}/{rel}")
+        except (OSError, ValueError):
             return None
-        return Written(prev[0], prev[1], False) if _size_is(target, prev[1]) else None
+        if not stat.S_ISREG(st.st_mode) or st.st_size != prev[1]:
+            return None
+        return Written(prev[0], prev[1], False)
 
     def finish(self, entries: dict[str, Written], keep: set[str] = frozenset(),
                sources: dict[str, str] | None = None, failed_sources: set[str] = frozenset(),

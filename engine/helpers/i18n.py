@@ -27,6 +27,9 @@ def _flatten(data: Mapping[str, Any], prefix: str, out: dict[str, Any]) -> None:
             _flatten(value, name + ".", out)
 
 
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_languages(theme_dir: Path | None) -> dict[str, dict[str, Any]]:
     """{'en': {flat keys…}, 'default': {…}} from `languages/*.yml|yaml|json`; bad files are skipped
     (a translation problem should not stop the build)."""
@@ -39,7 +42,8 @@ def load_languages(theme_dir: Path | None) -> dict[str, dict[str, Any]]:
             continue
         try:
             text = f.read_text(encoding="utf-8")
-            data = json.loads(text) if f.suffix.lower() == ".json" else yaml.safe_load(text)
+            data = json.loads(text) if f.suffix.lower() == ".json" else \
+                yaml.load(text, Loader=_SAFE_LOADER)    # safe_load, with libyaml when present
         except (OSError, ValueError, yaml.YAMLError):
             continue
         if isinstance(data, Mapping):

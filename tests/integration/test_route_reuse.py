@@ -169,10 +169,10 @@ def _apply(site: Path, edit: str, i: int, n: int) -> None:
         _replace(post, "Intro of post", f"Changed intro {n} of post")
     elif edit == "title":
         _replace(post, "title: ", f"title: T{n} ")
-    elif edit == "subtitle":
-        _replace(post, "---\n", f"---\nsubtitle: Sub {n}\n")
-    elif edit == "top":
-        _replace(post, "---\n", f"---\ntop: {n}\n")
+    elif edit in ("subtitle", "top"):
+        value = f"Sub {n}" if edit == "subtitle" else str(n)
+        lines = [ln for ln in post.read_text("utf-8").split("\n") if not ln.startswith(edit + ":")]
+        post.write_text("\n".join(lines).replace("---\n", f"---\n{edit}: {value}\n", 1), "utf-8")
     elif edit == "tags":
         _replace(post, "tags: [", f"tags: [n{n}, ")
     elif edit == "date":
@@ -211,3 +211,20 @@ def test_generate_after_any_edits_equals_a_cold_build(tmp_path_factory, edits):
         _apply(site, edit, i, n)
         _generate(site)
         assert _tree(site / "public") == _cold_tree(site, tmp), (edits, n)
+
+
+def test_a_bibtex_edit_reaches_the_publications_page(tmp_path):
+    """`{% publications %}` reads source/_data/publications.bib: both the render cache and the
+    page records must see it change (neither did before the side-input digest)."""
+    bib = "@article{a1,\n  title = {First Title},\n  author = {Doe, Jane},\n  year = {2024}\n}\n"
+    site = write_site(tmp_path / "s", {
+        "source/pubs/index.md": "---\ntitle: Pubs\n---\n{% publications %}\n",
+        "source/_data/publications.bib": bib,
+    }, theme=False, config="title: T\nurl: http://example.com\ntheme: scholar\ntimezone: UTC\n")
+    _generate(site)
+    page = site / "public/pubs/index.html"
+    assert b"First Title" in page.read_bytes()
+    (site / "source/_data/publications.bib").write_text(bib.replace("First", "Second"), "utf-8")
+    _generate(site)
+    assert b"Second Title" in page.read_bytes()
+    assert _tree(site / "public") == _cold_tree(site, tmp_path)
