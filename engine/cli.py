@@ -236,6 +236,11 @@ def _generate_once(opts: Options, *, force: bool, bail: bool, concurrency: int |
             engine.use_cache = False
         if profile:
             engine.profile = {}
+        roots = [engine.site_dir]
+        theme = engine.config.theme_dir
+        if theme is not None and not Path(theme).resolve().is_relative_to(engine.site_dir):
+            roots.append(Path(theme).resolve())   # the bundled theme, outside the site
+        inputs = stamp.take(roots, engine.public_dir, engine.cache_dir)
         # Pages are written as they are rendered, except when --bail must see every error
         # first or --check reads the pages from memory.
         writer = None if bail or check_links else OutputWriter(engine.public_dir,
@@ -265,12 +270,8 @@ def _generate_once(opts: Options, *, force: bool, bail: bool, concurrency: int |
         if result.errors or engine.config.raw.get("future") is False:
             stamp.clear_stamp(engine.cache_dir)   # errors must be shown again; `future` reads the clock
         else:
-            roots = [engine.site_dir]
-            theme = engine.config.theme_dir
-            if theme is not None and not Path(theme).resolve().is_relative_to(engine.site_dir):
-                roots.append(Path(theme).resolve())   # the bundled theme, outside the site
-            stamp.write_stamp(engine.cache_dir, roots=roots, public_dir=engine.public_dir,
-                              config_files=opts.config_files, drafts=opts.draft, safe=opts.safe)
+            stamp.write_stamp(engine.cache_dir, inputs, config_files=opts.config_files,
+                              drafts=opts.draft, safe=opts.safe)
     except EngineError as err:
         opts.report.error(err)
         return 1

@@ -17,6 +17,8 @@ import pickle
 import time
 from typing import TYPE_CHECKING, Any
 
+from engine.stamp import RACY_NS    # one window for every stat-based check
+
 if TYPE_CHECKING:
     from engine.core import Engine
     from engine.model import Document
@@ -24,7 +26,6 @@ if TYPE_CHECKING:
 
 FILE_NAME = "documents.pickle"
 FORMAT = 2
-RACY_NS = 2_000_000_000     # coarser than any file system's timestamps (FAT: 2 s)
 
 
 class DocCache:
