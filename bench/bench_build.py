@@ -55,6 +55,9 @@ def main() -> None:
     if not (site / "_config.yml").exists():
         make_corpus(args.n, site)
     cmd = [sys.executable, "-m", "engine", "--silent", "generate"]
+    # As installed by pip (which compiles at install), even when PYTHONDONTWRITEBYTECODE is set.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "engine")], check=True,
+                   stdout=subprocess.DEVNULL)
     results: dict[str, list[tuple[float, float, float]]] = {"cold": [], "warm": [], "one_edit": []}
     post = sorted((site / "source" / "_posts").glob("*.md"))[args.n // 2]
     original = post.read_text("utf-8")

@@ -12,6 +12,9 @@ WORK=${BENCH_DIR:-/tmp/pyhexo-peerbench}
 [ -d "$WORK" ] || cp -r "$REPO/../shared/bench" "$WORK"
 cd "$WORK"
 bash setup.sh
+# A pip-installed pyhexo has its .pyc files (pip compiles at install); an editable checkout run
+# with PYTHONDONTWRITEBYTECODE set would compile the engine from source on every run instead.
+"$REPO/.venv/bin/python" -m compileall -q "$REPO/engine" > /dev/null
 if ! grep -q "^def pyhexo" tools.py; then
   cat >> tools.py <<PY
 

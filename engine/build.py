@@ -23,6 +23,7 @@ from engine.doc_cache import DocCache
 from engine.errors import EngineError, ErrorList, PluginError, RouteError, SourceError
 from engine.model import Document, Site
 from engine.reads import Hooks, Reads, recording
+from engine.route_deps import RouteRecord, data_digest
 from engine.routes import Route, RouteTable, normalize_route_path
 from engine.scan import CANNOT_READ
 from engine.frontmatter import key_line
@@ -232,9 +233,9 @@ def _render_all(engine: "Engine", routes: list[Route], site: Site,
         if pool_is_worth_it(len(themed), engine.concurrency) and engine.profile is None:
             engine.theme.warm_up()
             subset = [routes[i] for i in themed]
-            for k, body, err, reads in render_routes_in_pool(engine, subset, site,
-                                                             engine.concurrency, writer, record):
-                results[themed[k]] = (body, err, reads)
+            for k, body, err, rec in render_routes_in_pool(engine, subset, site,
+                                                           engine.concurrency, writer, record):
+                results[themed[k]] = (body, err, rec)
             pooled = set(themed)
             pending = [i for i in todo if i not in pooled]
         else:
@@ -251,26 +252,31 @@ def _render_all(engine: "Engine", routes: list[Route], site: Site,
                 views[view] = views.get(view, 0.0) + time.perf_counter() - started
                 profile.setdefault("routes", {})[routes[i].path] = time.perf_counter() - started
     if plan is not None:
-        for route, (body, err, reads) in zip(routes, results):
-            if reads is not None and err is None and body is not None:
-                plan.rendered(route, reads)
-    return [(route, body, err) for route, (body, err, _reads) in zip(routes, results)]
+        for route, (body, err, record) in zip(routes, results):
+            if record is not None and err is None and body is not None:
+                plan.rendered(route, record)
+    return [(route, body, err) for route, (body, err, _record) in zip(routes, results)]
 
 
 def render_and_write(engine: "Engine", route: Route, site: Site, writer: "OutputWriter | None",
-                     record: bool = False) -> tuple[Any, Any, "Reads | None"]:
-    """(body, or its `Written` record when a writer is given; error or None; what a themed
-    route read, when asked to `record`) for one route."""
-    reads = Reads() if record and route.layouts is not None else None
-    try:
-        if reads is None:
+                     record: bool = False) -> tuple[Any, Any, "RouteRecord | None"]:
+    """(body, or its `Written` record when a writer is given; error or None; when asked to
+    `record`, the themed route's `RouteRecord`: what it read, made where it rendered) for one
+    route."""
+    if not record or route.layouts is None:
+        try:
             body = render_route(engine, route, site)
-        else:
-            with recording(reads):
-                body = render_route(engine, route, site)
+        except EngineError as err:
+            return None, err, None
+        return (*_write_one(writer, route, body, None), None)
+    data = data_digest(route)       # before the theme adds to the page data
+    reads = Reads()
+    try:
+        with recording(reads):
+            body = render_route(engine, route, site)
     except EngineError as err:
         return None, err, None
-    return (*_write_one(writer, route, body, None), reads)
+    return (*_write_one(writer, route, body, None), RouteRecord.of(data, reads))
 
 
 def _write_one(writer: "OutputWriter | None", route: Route, body: Any, err: Any) -> tuple[Any, Any]:

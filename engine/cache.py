@@ -147,7 +147,7 @@ def side_inputs_digest(engine: "Engine") -> str:
     for path in paths:
         h.update(f"{path}\0".encode("utf-8", "surrogateescape"))
         try:
-            h.update(hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
+            h.update(hashlib.sha256(path.read_bytes()).digest())
         except OSError:
             h.update(b"?")
     return h.hexdigest()
