@@ -27,7 +27,7 @@ from engine.route_deps import RouteRecord, data_digest
 from engine.routes import Route, RouteTable, normalize_route_path
 from engine.scan import CANNOT_READ
 from engine.frontmatter import key_line
-from engine.site_model import build_site, display_path, load_data, load_document
+from engine.site_model import build_site, display_path, load_data
 
 if TYPE_CHECKING:
     from engine.core import Engine
@@ -89,28 +89,23 @@ def run_build(engine: "Engine", writer: "OutputWriter | None" = None) -> BuildRe
     pages: list[Document] = []
     data_files = []
     engine.source_assets = []
-    doc_cache = DocCache(engine) if engine.use_cache else None
+    doc_files = []
     for sf in scan.files:
         if sf.kind in ("post", "draft", "page"):
-            if sf.kind == "draft" and not show_drafts:
-                continue
-            try:
-                doc = doc_cache.load(sf) if doc_cache is not None else load_document(engine, sf)
-            except EngineError as err:
-                log.error(err)
-                failed.add(sf.rel)
-                continue
-            except Exception as exc:  # a bug or an unexpected input: still only this file fails
-                log.error(SourceError(f"{type(exc).__name__}: {exc}",
-                                      path=display_path(engine, sf.path)))
-                failed.add(sf.rel)
-                continue
-            (pages if doc.kind == "page" else posts).append(doc)
+            if sf.kind != "draft" or show_drafts:
+                doc_files.append(sf)
         elif sf.kind == "data":
             data_files.append(sf)
         elif sf.kind == "asset":
             engine.source_assets.append(sf)
-    if doc_cache is not None:
+    doc_cache = DocCache(engine, enabled=engine.use_cache)
+    for sf, doc, err in doc_cache.load_all(doc_files):
+        if err is not None:
+            log.error(err)
+            failed.add(sf.rel)
+            continue
+        (pages if doc.kind == "page" else posts).append(doc)
+    if doc_cache.enabled:
         try:
             doc_cache.save()
         except OSError as exc:   # a read-only or full disk costs speed, not the build

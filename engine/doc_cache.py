@@ -29,14 +29,19 @@ FORMAT = 2
 
 
 class DocCache:
-    def __init__(self, engine: "Engine") -> None:
+    """Loads the documents of a build: from the cache when unchanged (`enabled`), else parsed."""
+
+    def __init__(self, engine: "Engine", enabled: bool = True) -> None:
         from engine.cache import RenderCache
         self.engine = engine
+        self.enabled = enabled
         self.path = engine.cache_dir / FILE_NAME
-        self.key = RenderCache.engine_fingerprint(engine)
+        self.key = RenderCache.engine_fingerprint(engine) if enabled else ""
         self.entries: dict[str, tuple] = {}
         self.fresh: dict[str, tuple] = {}
         self.hits = 0
+        if not enabled:
+            return
         try:
             with open(self.path, "rb") as fh:
                 header = pickle.load(fh)
@@ -49,48 +54,53 @@ class DocCache:
             self.entries = {}
 
     def load(self, sf: "SourceFile") -> "Document":
-        """`load_document(engine, sf)`, from the cache when the file is unchanged."""
-        from engine.site_model import load_document
-        engine = self.engine
-        try:
-            st = os.stat(sf.path)
-        except OSError:
-            return load_document(engine, sf)     # reports the problem as a parse would
-        sig = (sf.kind, str(sf.path), st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino,
-               sf.mtime, sf.size)
-        entry = self.entries.get(sf.rel)
-        if entry is not None and entry[0] == sig and \
-                max(st.st_mtime_ns, st.st_ctime_ns) < entry[1] - RACY_NS:
-            doc = pickle.loads(entry[2])
-            for warning in entry[3]:
-                if engine.warn is not None:
-                    engine.warn(warning)
-            self.fresh[sf.rel] = entry
-            self.hits += 1
-            return doc
-        started = time.time_ns()
-        warn = engine.warn
-        warnings: list[Any] = []
-        if warn is not None:
-            def collect(w: Any) -> None:
-                warnings.append(w)
-                warn(w)
-            engine.warn = collect
-        try:
-            doc = load_document(engine, sf)
-        finally:
-            engine.warn = warn
-        if warn is not None:        # without a collector its warnings could not be replayed
-            try:
-                self.fresh[sf.rel] = (sig, started, pickle.dumps(doc, pickle.HIGHEST_PROTOCOL),
-                                      warnings)
-            except Exception:  # noqa: BLE001 - an odd front-matter value: just not cached
-                pass
+        """`load_document(engine, sf)`, from the cache when the file is unchanged; raises what a
+        parse raises."""
+        ((_sf, doc, err),) = self.load_all([sf])
+        if err is not None:
+            raise err
         return doc
+
+    def load_all(self, files: list["SourceFile"]) -> list[tuple[Any, Any, Any]]:
+        """[(source file, Document or None, error or None)] in the order of `files`; the
+        documents' warnings are given (`engine.warn`) in that order too. (Parsing in the worker
+        pool was tried: sending 10,000 documents back costs about what parsing them does.)"""
+        engine = self.engine
+        results: list[Any] = [None] * len(files)
+        warnings: list[list[Any]] = [[] for _ in files]
+        misses: list[tuple[int, tuple | None]] = []
+        for i, sf in enumerate(files):
+            sig = _signature(sf) if self.enabled else None
+            entry = self.entries.get(sf.rel) if sig is not None else None
+            if entry is not None and entry[0] == sig and max(sig[2], sig[3]) < entry[1] - RACY_NS:
+                results[i] = (sf, pickle.loads(entry[2]), None)
+                warnings[i] = entry[3]
+                self.fresh[sf.rel] = entry
+                self.hits += 1
+            else:
+                misses.append((i, sig))
+        started = time.time_ns()     # before any miss is read: the racy rule's reference
+        for i, sig in misses:
+            sf = files[i]
+            doc, found, err = parse(engine, sf)
+            warnings[i] = found
+            results[i] = (sf, doc, err)
+            if err is None and sig is not None:
+                try:
+                    blob = pickle.dumps(doc, pickle.HIGHEST_PROTOCOL)
+                except Exception:  # noqa: BLE001 - an odd front-matter value: just not cached
+                    continue
+                self.fresh[sf.rel] = (sig, started, blob, found)
+        if engine.warn is not None:
+            for found in warnings:
+                for warning in found:
+                    engine.warn(warning)
+        return results
 
     def save(self) -> None:
         """Keep the entries of this build only; written when anything differs."""
-        if self.fresh.keys() == self.entries.keys() and self.hits == len(self.fresh):
+        if not self.enabled or (self.fresh.keys() == self.entries.keys()
+                                and self.hits == len(self.fresh)):
             self.entries = self.fresh = {}
             return
         from engine.writer import write_atomic_with
@@ -104,3 +114,31 @@ class DocCache:
             write_atomic_with(self.path, dump, prefix=".documents-")
         finally:
             self.entries = self.fresh = {}     # the blobs are not needed past the load phase
+
+
+def _signature(sf: "SourceFile") -> tuple | None:
+    """Taken before the file is read (a later save then shows as a different signature)."""
+    try:
+        st = os.stat(sf.path)
+    except OSError:
+        return None
+    return (sf.kind, str(sf.path), st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino,
+            sf.mtime, sf.size)
+
+
+def parse(engine: "Engine", sf: "SourceFile") -> tuple[Any, list[Any], Any]:
+    """(Document or None, its warnings, error or None) for one file."""
+    from engine.errors import EngineError, SourceError
+    from engine.site_model import display_path, load_document
+    warn = engine.warn
+    found: list[Any] = []
+    engine.warn = found.append
+    try:
+        return load_document(engine, sf), found, None
+    except EngineError as err:
+        return None, found, err
+    except Exception as exc:  # a bug or an unexpected input: still only this file fails
+        return None, found, SourceError(f"{type(exc).__name__}: {exc}",
+                                        path=display_path(engine, sf.path))
+    finally:
+        engine.warn = warn

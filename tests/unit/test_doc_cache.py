@@ -95,3 +95,18 @@ def test_a_config_change_drops_the_cache(tmp_path, no_racy_window):
     cfg.write_text(cfg.read_text("utf-8") + "permalink: :title/\n", "utf-8")
     cache, docs, _ = _load_all(Engine(site))
     assert cache.hits == 0 and docs["_posts/a.md"].path == "a/"
+
+
+def test_load_all_reports_each_file_and_keeps_going(tmp_path):
+    files = {f"source/_posts/p{i}.md": f"---\ntitle: P{i}\ndate: 2024-01-02\n---\nBody {i}.\n"
+             for i in range(3)}
+    files["source/_posts/undated.md"] = "---\ntitle: U\n---\nNo date.\n"
+    files["source/_posts/broken.md"] = "---\ntitle: [unclosed\n---\nx\n"
+    engine = Engine(write_site(tmp_path, files))
+    log = ErrorList()
+    engine.warn = log.warn
+    results = DocCache(engine, enabled=False).load_all(_posts(engine))
+    assert [sf.rel for sf, _doc, err in results if err] == ["_posts/broken.md"]
+    assert "broken.md" in str(next(err for _sf, _doc, err in results if err))
+    assert sum(1 for _sf, doc, _err in results if doc is not None) == 4
+    assert len([w for w in log.warnings if "no date" in str(w)]) == 1
