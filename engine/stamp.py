@@ -28,21 +28,24 @@ RACY_NS = 2_000_000_000
 
 
 def snapshot(roots: list[Path], skip: set[Path]) -> dict[str, list[int]]:
+    """{path: [mtime_ns, ctime_ns, size]} of every file under `roots` (plain strings and os
+    calls: this runs on every `generate`, over every file of the site)."""
     files: dict[str, list[int]] = {}
+    skipped = {str(p) for p in skip}
     for root in roots:
-        if not root.is_dir():
+        top = str(root)
+        if not os.path.isdir(top):
             continue
-        for dirpath, dirnames, filenames in os.walk(root):
-            here = Path(dirpath)
-            dirnames[:] = sorted(d for d in dirnames
-                                 if d not in SKIP_DIRS and (here / d) not in skip)
+        for dirpath, dirnames, filenames in os.walk(top):
+            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS
+                                 and os.path.join(dirpath, d) not in skipped)
             for name in filenames:
-                path = here / name
+                path = os.path.join(dirpath, name)
                 try:
-                    st = path.stat()
+                    st = os.stat(path)
                 except OSError:
                     continue
-                files[str(path)] = [st.st_mtime_ns, st.st_ctime_ns, st.st_size]
+                files[path] = [st.st_mtime_ns, st.st_ctime_ns, st.st_size]
     return files
 
 
@@ -93,7 +96,7 @@ def unchanged(site_dir: Path, *, config_files, drafts: bool, safe: bool) -> int 
         return None     # changed just before the stamped build: it may have changed again since
     for rel, entry in manifest["files"].items():
         try:
-            if (public_dir / rel).stat().st_size != entry[1]:
+            if os.stat(f"{public_dir}/{rel}").st_size != entry[1]:
                 return None
         except OSError:
             return None
