@@ -6,25 +6,25 @@ files, the document's source path and full text, and — only for bodies that us
 can read other documents (post_link, asset_img) and data files (publications) — a signature of
 every document's slug, path and title, of post asset folders and of the files under source/_data. A hit therefore gives exactly the bytes a fresh render would.
 
-The cache lives in `.pyhexo-cache/render-cache.pickle` (removed by `pyhexo clean`), is written
-atomically, and is dropped whole when its format version changes. Entries not used by a build are
+The cache lives in `.pyhexo-cache/render-cache.pickle` (removed by `pyhexo clean`) with a delta file
+beside it (`engine.dict_file`), is written atomically, and is dropped whole when its key changes. Entries not used by a build are
 pruned when it is saved, so it never grows beyond the site.
 """
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engine import __version__
+from engine.dict_file import DictFile
 
 if TYPE_CHECKING:
     from engine.core import Engine
     from engine.model import Document, Site
 
-FORMAT = 2
+FORMAT = 3
 FILE_NAME = "render-cache.pickle"
 
 
@@ -32,10 +32,11 @@ class RenderCache:
     def __init__(self, path: Path, engine_key: str):
         self.path = path
         self.engine_key = engine_key
-        self.entries: dict[str, tuple] = {}
+        # Entries made under another config or engine are never read: the key is in the header.
+        self.file = DictFile(path, f"{FORMAT}:{__version__}:{engine_key}", ".render-cache-")
+        self.entries: dict[str, tuple] = self.file.load()
         self.used: set[str] = set()
         self.dirty = False
-        self._load()
 
     # ---- keys ----------------------------------------------------------------------------
     @staticmethod
@@ -91,37 +92,13 @@ class RenderCache:
         self.dirty = True
 
     # ---- persistence ---------------------------------------------------------------------
-    def _load(self) -> None:
-        try:
-            with open(self.path, "rb") as fh:
-                header = pickle.load(fh)
-                # Entries made under another config or engine can never hit: not even read, so
-                # a changed config does not hold the old site's HTML in memory for a build.
-                if isinstance(header, dict) and header.get("format") == FORMAT and \
-                        header.get("version") == __version__ and \
-                        header.get("engine_key") == self.engine_key:
-                    entries = pickle.load(fh)
-                    if isinstance(entries, dict):
-                        self.entries = entries
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
-                ValueError, TypeError):
-            return   # no cache or an unreadable one: start empty, never fail the build
-
     def save(self) -> None:
         stale = set(self.entries) - self.used
         if not self.dirty and not stale:
             return
         for key in stale:
             del self.entries[key]
-        from engine.writer import write_atomic_with
-        header = {"format": FORMAT, "version": __version__, "engine_key": self.engine_key}
-
-        def dump(fh) -> None:
-            # Streamed: at 5,000 posts the pickle is ~90 MB that would otherwise sit in memory.
-            pickle.dump(header, fh, pickle.HIGHEST_PROTOCOL)
-            pickle.dump(self.entries, fh, pickle.HIGHEST_PROTOCOL)
-
-        write_atomic_with(self.path, dump, prefix=".render-cache-")
+        self.file.save(self.entries)     # after one edit: a delta of an entry or two
         self.dirty = False
 
 

@@ -17,6 +17,7 @@ import pickle
 import time
 from typing import TYPE_CHECKING, Any
 
+from engine.dict_file import DictFile
 from engine.stamp import RACY_NS    # one window for every stat-based check
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from engine.scan import SourceFile
 
 FILE_NAME = "documents.pickle"
-FORMAT = 2
+FORMAT = 3
 
 
 class DocCache:
@@ -40,18 +41,9 @@ class DocCache:
         self.entries: dict[str, tuple] = {}
         self.fresh: dict[str, tuple] = {}
         self.hits = 0
-        if not enabled:
-            return
-        try:
-            with open(self.path, "rb") as fh:
-                header = pickle.load(fh)
-                if isinstance(header, dict) and header.get("format") == FORMAT and \
-                        header.get("key") == self.key:    # else the entries are not even read
-                    entries = pickle.load(fh)
-                    if isinstance(entries, dict):
-                        self.entries = entries
-        except Exception:  # noqa: BLE001 - missing or unreadable: parse everything, never fail
-            self.entries = {}
+        self.file = DictFile(self.path, f"{FORMAT}:{self.key}", ".documents-")
+        if enabled:
+            self.entries = self.file.load()
 
     def load(self, sf: "SourceFile") -> "Document":
         """`load_document(engine, sf)`, from the cache when the file is unchanged; raises what a
@@ -98,22 +90,15 @@ class DocCache:
         return results
 
     def save(self) -> None:
-        """Keep the entries of this build only; written when anything differs."""
-        if not self.enabled or (self.fresh.keys() == self.entries.keys()
-                                and self.hits == len(self.fresh)):
-            self.entries = self.fresh = {}
-            return
-        from engine.writer import write_atomic_with
-        header = {"format": FORMAT, "key": self.key}
-
-        def dump(fh) -> None:
-            pickle.dump(header, fh, pickle.HIGHEST_PROTOCOL)
-            pickle.dump(self.fresh, fh, pickle.HIGHEST_PROTOCOL)
-
+        """Keep the entries of this build only; written (as a delta, see `engine.dict_file`)
+        when anything differs."""
         try:
-            write_atomic_with(self.path, dump, prefix=".documents-")
+            if self.enabled and (self.fresh.keys() != self.entries.keys()
+                                 or self.hits != len(self.fresh)):
+                self.file.save(self.fresh)
         finally:
             self.entries = self.fresh = {}     # the blobs are not needed past the load phase
+            self.file.base = {}
 
 
 def _signature(sf: "SourceFile") -> tuple | None:
