@@ -50,6 +50,7 @@ class BuildResult:
     site: Site | None = None
     routes: list[Route] = field(default_factory=list)
     copy_failures: dict[str, EngineError] = field(default_factory=dict)   # write-through only
+    pages_kept: int = 0     # themed pages not rendered: last build's file still right (route_deps)
 
     @property
     def ok(self) -> bool:
@@ -173,7 +174,6 @@ def run_build(engine: "Engine", writer: "OutputWriter | None" = None) -> BuildRe
     timer.lap("render_routes" if writer is None else "render_and_write")
     if plan is not None:
         plan.save(engine)
-        timer.timings["routes_reused"] = plan.reused
     keep -= set(outputs)
     failed_sources = {f"{engine.source_display}/{rel}" for rel in failed}
     failed_sources.update(f"{engine.source_display}/{d.source}" for d in
@@ -181,7 +181,8 @@ def run_build(engine: "Engine", writer: "OutputWriter | None" = None) -> BuildRe
     sources = {r.path: r.source for r in routes if r.source and r.path in outputs}
     engine.warn = None
     return BuildResult(outputs, log.errors, log.warnings, next(_build_ids), timer.timings, keep,
-                       failed_sources, sources, site, routes, copy_failures)
+                       failed_sources, sources, site, routes, copy_failures,
+                       plan.reused if plan is not None else 0)
 
 
 @dataclass

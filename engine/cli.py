@@ -288,7 +288,8 @@ def _generate_once(opts: Options, *, force: bool, bail: bool, concurrency: int |
         stages = ", ".join(f"{k.replace('_', ' ')} {v:.2f} s" for k, v in result.timings.items())
         if stages:
             opts.report.info(f"Timing: {stages}")
-    opts.report.info(f"{len(stats.written)} files written, {stats.unchanged} unchanged, "
+    kept = f" ({result.pages_kept} pages kept without rendering)" if result.pages_kept else ""
+    opts.report.info(f"{len(stats.written)} files written, {stats.unchanged} unchanged{kept}, "
                      f"{len(stats.removed)} removed, in {elapsed:.2f} s"
                      + (f" ({len(result.errors)} error(s))" if result.errors else ""))
     return 1 if result.errors else 0

@@ -3,6 +3,7 @@ and public/ is always byte for byte what a cold build of the same sources writes
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -85,13 +86,13 @@ def _replace(path: Path, old: str, new: str) -> None:
 def test_a_body_edit_renders_only_the_pages_that_show_it(tmp_path):
     site = _site(tmp_path / "s")
     first = _generate(site)
-    assert first.timings["routes_reused"] == 0
+    assert first.pages_kept == 0
     _append(site / "source/_posts/p03.md", "\nOne more line.\n")
     again = _generate(site)
     themed = sum(1 for r in again.routes if r.layouts is not None)
     # The post's own page only: the body below <!-- more --> shows nowhere else, and no other
     # page reads `updated` here.
-    assert again.timings["routes_reused"] == themed - 1
+    assert again.pages_kept == themed - 1
     assert _tree(site / "public") == _cold_tree(site, tmp_path)
 
 
@@ -101,7 +102,7 @@ def test_a_title_edit_renders_every_page_that_shows_the_title(tmp_path):
     _replace(site / "source/_posts/p00.md", "title: Post 0", "title: Renamed")
     again = _generate(site)
     themed = sum(1 for r in again.routes if r.layouts is not None)
-    assert 0 < again.timings["routes_reused"] < themed - 1
+    assert 0 < again.pages_kept < themed - 1
     public = _tree(site / "public")
     assert public == _cold_tree(site, tmp_path)
     assert b"Renamed" in public["2024/01/01/p00/index.html"]
@@ -113,7 +114,7 @@ def test_pool_workers_record_what_they_render(tmp_path, scholar):
     _generate(site, concurrency=2)
     _append(site / "source/_posts/p40.md", "\nEdited.\n")
     again = _generate(site, concurrency=2)
-    assert again.timings["routes_reused"] > 0
+    assert again.pages_kept > 0
     assert _tree(site / "public") == _cold_tree(site, tmp_path)
 
 
@@ -228,3 +229,17 @@ def test_a_bibtex_edit_reaches_the_publications_page(tmp_path):
     _generate(site)
     assert b"Second Title" in page.read_bytes()
     assert _tree(site / "public") == _cold_tree(site, tmp_path)
+
+
+def test_the_cli_says_how_many_pages_it_kept(tmp_path):
+    from click.testing import CliRunner
+
+    from engine.cli import cli
+    site = _site(tmp_path / "s")
+    first = CliRunner().invoke(cli, ["--cwd", str(site), "generate"])
+    assert first.exit_code == 0 and "kept without rendering" not in first.output
+    _append(site / "source/_posts/p03.md", "\nOne more line.\n")
+    again = CliRunner().invoke(cli, ["--cwd", str(site), "generate"])
+    assert again.exit_code == 0, again.output
+    assert re.search(r"\d+ files written, \d+ unchanged \((\d+) pages kept without rendering\)",
+                     again.output), again.output
