@@ -296,6 +296,7 @@ def site_key(engine: "Engine", site: "Site") -> str:
     h.update(RenderCache.engine_fingerprint(engine).encode())
     h.update(side_inputs_digest(engine).encode())      # BibTeX and other files helpers read
     h.update(f"safe:{engine.safe}\0theme:{engine.config.theme_dir}\0".encode())
+    h.update(repr(sorted(getattr(engine, "env_info", {}).items())).encode())   # `env` in templates
     h.update(value_digest(site.data))
     theme = engine.config.theme_dir
     if theme:
