@@ -248,10 +248,10 @@ def _render_all(engine: "Engine", routes: list[Route], site: Site,
                 views[view] = views.get(view, 0.0) + time.perf_counter() - started
                 profile.setdefault("routes", {})[routes[i].path] = time.perf_counter() - started
     if plan is not None:
-        for route, (body, err, record) in zip(routes, results):
-            if record is not None and err is None and body is not None:
-                plan.rendered(route, record)
-    return [(route, body, err) for route, (body, err, _record) in zip(routes, results)]
+        for route, (body, err, rec) in zip(routes, results):
+            if rec is not None and err is None and body is not None:
+                plan.rendered(route, rec)
+    return [(route, body, err) for route, (body, err, _rec) in zip(routes, results)]
 
 
 def render_and_write(engine: "Engine", route: Route, site: Site, writer: "OutputWriter | None",
