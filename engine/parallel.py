@@ -42,6 +42,11 @@ def render_in_pool(engine: "Engine", docs: list["Document"], site: "Site",
                      engine=engine, docs=docs, site=site)
 
 
+def parse_in_pool(engine: "Engine", files: list, workers: int) -> list[tuple[int, Any, list, Any]]:
+    """[(index, pickled Document or None, warnings, error or None)] for source files."""
+    return _run_pool(_parse_batch, len(files), workers, max_chunk=256, engine=engine, files=files)
+
+
 def render_routes_in_pool(engine: "Engine", routes: list, site: "Site", workers: int,
                           writer=None, record: bool = False) -> list[tuple[int, Any, Any, Any]]:
     """[(index, bytes or None (no layout), error or None, reads or None)] for theme-rendered
@@ -95,6 +100,13 @@ def _render_batch(indices: list[int]) -> list[tuple[int, tuple | None, Any]]:
             results.append((i, None, SourceError(f"{type(exc).__name__}: {exc}",
                                                  path=f"{engine.source_display}/{doc.source}")))
     return results
+
+
+def _parse_batch(indices: list[int]) -> list[tuple[int, Any, list, Any]]:
+    from engine.doc_cache import parse_pickled
+    engine = _worker_state["engine"]
+    files = _worker_state["files"]
+    return [(i, *parse_pickled(engine, files[i])) for i in indices]
 
 
 def _render_route_batch(indices: list[int]) -> list[tuple[int, Any, Any, Any]]:

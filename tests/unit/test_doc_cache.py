@@ -3,6 +3,7 @@ within one clock tick of being read is parsed again."""
 from __future__ import annotations
 
 import os
+import shutil
 import time
 
 import pytest
@@ -110,3 +111,26 @@ def test_load_all_reports_each_file_and_keeps_going(tmp_path):
     assert "broken.md" in str(next(err for _sf, _doc, err in results if err))
     assert sum(1 for _sf, doc, _err in results if doc is not None) == 4
     assert len([w for w in log.warnings if "no date" in str(w)]) == 1
+
+
+def test_parsing_in_the_pool_gives_what_parsing_here_gives(tmp_path, monkeypatch):
+    monkeypatch.setattr(doc_cache, "POOL_MIN", 10)      # the real threshold is for big sites
+    files = {f"source/_posts/p{i:03d}.md": f"---\ntitle: P{i}\ndate: 2024-01-02\ntags: [t{i % 4}]\n"
+                                           f"---\nBody {i}.\n" for i in range(80)}
+    files["source/_posts/undated.md"] = "---\ntitle: U\n---\nNo date.\n"
+    files["source/_posts/broken.md"] = "---\ntitle: [unclosed\n---\nx\n"
+    site = write_site(tmp_path, files)
+    outcomes = {}
+    for workers in (1, 2):
+        engine = Engine(site)
+        engine.concurrency = workers
+        log = ErrorList()
+        engine.warn = log.warn
+        results = DocCache(engine).load_all(_posts(engine))
+        outcomes[workers] = ([(sf.rel, vars(doc) if doc else None, str(err) if err else None)
+                              for sf, doc, err in results], [str(w) for w in log.warnings])
+        shutil.rmtree(engine.cache_dir, ignore_errors=True)
+    assert outcomes[1] == outcomes[2]
+    rows, warnings = outcomes[2]
+    assert [rel for rel, _doc, err in rows if err] == ["_posts/broken.md"]
+    assert len([w for w in warnings if "no date" in w]) == 1
